@@ -1,0 +1,71 @@
+# Two commands for a fresh machine (see README.md):
+#   make lab   - create .venv if missing, install the course, open JupyterLab on the first lesson
+#   make test  - create .venv if missing, install test tools (and Debian's chromium), run every test
+# Other targets: make editions (student/solutions exercise notebooks), make bench, make lint,
+# make clean.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8888
+CHROMIUM ?= /usr/bin/chromium
+# Progress files written while tests run go to a throw-away place, never the user's data dir.
+TEST_PROGRESS := $(CURDIR)/build/test-progress.json
+
+ifeq ($(shell id -u),0)
+ROOT_FLAG := --allow-root
+endif
+
+.PHONY: lab test lint editions bench clean venv-check
+
+venv-check:
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
+	  echo "make: $(PYTHON) lacks venv support; install it first (Debian/Ubuntu: apt-get install python3-venv python3-pip)"; \
+	  exit 1; }
+
+$(BIN)/python: | venv-check
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+# Stamp files: reinstall only when the dependency list or the pins change.
+$(VENV)/.lab-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	touch $@ $(VENV)/.lab-installed
+
+lab: $(VENV)/.lab-installed
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb --port=$(PORT) $(ROOT_FLAG)
+
+# Debian's chromium for the browser smoke test (never `playwright install`: it downloads).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	elif command -v sudo >/dev/null 2>&1; then \
+	  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "make test needs Debian's chromium at $(CHROMIUM): run 'apt-get install chromium' as root"; \
+	  exit 1; \
+	fi
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check course tests scripts benchmarks
+
+test: $(VENV)/.test-installed $(CHROMIUM)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check course tests scripts benchmarks
+	mkdir -p build && rm -f $(TEST_PROGRESS)
+	COURSE_PROGRESS_FILE=$(TEST_PROGRESS) CHROMIUM=$(CHROMIUM) \
+	  $(BIN)/python -m pytest --nbval --nbval-current-env -p no:cacheprovider tests notebooks exercises
+
+editions: $(VENV)/.lab-installed
+	$(BIN)/python scripts/make_editions.py --out build/editions
+
+bench: $(VENV)/.lab-installed
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache .hypothesis

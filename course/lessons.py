@@ -1,0 +1,330 @@
+"""Lesson metadata: read it, check it, and render the lesson map from it.
+
+Why the map is generated: a course whose start page lists lessons by hand drifts from the
+lessons themselves. Each lesson notebook carries its own ``course`` metadata (id, title,
+objectives, minutes, prerequisites); the start page and the tests read that, so there is one
+source of truth (the approach of Project Pythia's cookbook template).
+
+The conventions checked here are enforced by ``tests/test_notebook_conventions.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from course.paths import NOTEBOOKS_DIR
+
+REQUIRED_KEYS: tuple[str, ...] = ("id", "title", "objectives", "minutes", "prerequisites")
+LESSON_FILE = re.compile(r"^(?P<id>\d{2})_(?P<slug>[a-z0-9_]+)\.ipynb$")
+SLIDE_TYPES: tuple[str, ...] = ("slide", "subslide", "fragment", "skip", "notes", "-")
+
+
+class LessonMetadataError(ValueError):
+    """A lesson notebook's ``course`` metadata is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson as described by its notebook metadata."""
+
+    id: str
+    slug: str
+    title: str
+    objectives: tuple[str, ...]
+    minutes: int
+    prerequisites: tuple[str, ...]
+    path: Path
+
+    @property
+    def filename(self) -> str:
+        return self.path.name
+
+
+def _read_notebook(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise LessonMetadataError(f"{path.name}: cannot be read as a notebook ({err})") from err
+
+
+def read_lesson(path: str | Path) -> Lesson:
+    """Read and check one lesson's metadata; errors name the notebook and the key."""
+    path = Path(path)
+    match = LESSON_FILE.match(path.name)
+    if match is None:
+        raise LessonMetadataError(
+            f"{path.name}: lesson files are named NN_slug.ipynb "
+            "(two digits, underscore, lowercase slug)"
+        )
+    meta = _read_notebook(path).get("metadata", {}).get("course")
+    if not isinstance(meta, dict):
+        raise LessonMetadataError(f"{path.name}: notebook metadata has no 'course' section")
+    for key in REQUIRED_KEYS:
+        if key not in meta:
+            raise LessonMetadataError(f"{path.name}: 'course' metadata is missing the key {key!r}")
+    lesson_id = meta["id"]
+    if lesson_id != match["id"]:
+        raise LessonMetadataError(
+            f"{path.name}: 'course' key 'id' is {lesson_id!r}; it must match the file "
+            f"name prefix {match['id']!r}"
+        )
+    title = meta["title"]
+    if not isinstance(title, str) or not title.strip():
+        raise LessonMetadataError(f"{path.name}: 'course' key 'title' must be a non-empty string")
+    objectives = meta["objectives"]
+    if (
+        not isinstance(objectives, list)
+        or not objectives
+        or not all(isinstance(o, str) and o.strip() for o in objectives)
+    ):
+        raise LessonMetadataError(
+            f"{path.name}: 'course' key 'objectives' must be a non-empty list of strings"
+        )
+    minutes = meta["minutes"]
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 240:
+        raise LessonMetadataError(
+            f"{path.name}: 'course' key 'minutes' is {minutes!r}; allowed: an integer 1..240"
+        )
+    prereqs = meta["prerequisites"]
+    if not isinstance(prereqs, list) or not all(
+        isinstance(p, str) and re.fullmatch(r"\d{2}", p) for p in prereqs
+    ):
+        raise LessonMetadataError(
+            f"{path.name}: 'course' key 'prerequisites' must be a list of two-digit lesson ids"
+        )
+    return Lesson(
+        id=lesson_id,
+        slug=match["slug"],
+        title=title.strip(),
+        objectives=tuple(o.strip() for o in objectives),
+        minutes=minutes,
+        prerequisites=tuple(prereqs),
+        path=path,
+    )
+
+
+def lesson_paths(folder: str | Path = NOTEBOOKS_DIR) -> list[Path]:
+    """Lesson notebooks in course order (by their two-digit prefix)."""
+    return sorted(p for p in Path(folder).glob("*.ipynb") if LESSON_FILE.match(p.name))
+
+
+def load_lessons(folder: str | Path = NOTEBOOKS_DIR) -> list[Lesson]:
+    """Every lesson in ``folder``, in order, with checked metadata."""
+    return [read_lesson(p) for p in lesson_paths(folder)]
+
+
+def next_lesson(lesson_id: str, folder: str | Path = NOTEBOOKS_DIR) -> Lesson | None:
+    """The lesson after ``lesson_id`` in course order, or None for the last one."""
+    lessons = load_lessons(folder)
+    ids = [lesson.id for lesson in lessons]
+    if lesson_id not in ids:
+        raise ValueError(f"lesson_id: got {lesson_id!r}; allowed: {', '.join(ids)}")
+    position = ids.index(lesson_id)
+    return lessons[position + 1] if position + 1 < len(lessons) else None
+
+
+def lesson_map(folder: str | Path = NOTEBOOKS_DIR) -> pd.DataFrame:
+    """The lesson map as a table: one row per lesson, with running total of time."""
+    lessons = load_lessons(folder)
+    frame = pd.DataFrame(
+        {
+            "id": [lesson.id for lesson in lessons],
+            "title": [lesson.title for lesson in lessons],
+            "minutes": [lesson.minutes for lesson in lessons],
+            "prerequisites": [", ".join(lesson.prerequisites) or "-" for lesson in lessons],
+            "objectives": [len(lesson.objectives) for lesson in lessons],
+            "file": [lesson.filename for lesson in lessons],
+        }
+    )
+    frame["cumulative_minutes"] = frame["minutes"].cumsum()
+    return frame
+
+
+def lesson_map_html(folder: str | Path = NOTEBOOKS_DIR) -> str:
+    """The lesson map as an HTML table whose titles link to the notebooks.
+
+    Links are relative, so they work in JupyterLab, on Binder and in an HTML export alike.
+    """
+    frame = lesson_map(folder)
+    rows = []
+    for row in frame.itertuples(index=False):
+        link = f'<a href="{html.escape(row.file)}">{html.escape(row.title)}</a>'
+        rows.append(
+            f"<tr><td>{row.id}</td><td>{link}</td><td style='text-align:right'>{row.minutes}</td>"
+            f"<td style='text-align:right'>{row.cumulative_minutes}</td>"
+            f"<td>{html.escape(row.prerequisites)}</td></tr>"
+        )
+    total = int(frame["minutes"].sum()) if len(frame) else 0
+    return (
+        "<table class='course-lesson-map'>"
+        "<thead><tr><th>Lesson</th><th>Title</th><th>Minutes</th><th>Running total</th>"
+        "<th>Builds on</th></tr></thead><tbody>"
+        + "".join(rows)
+        + f"</tbody><tfoot><tr><td></td><td><b>Total</b></td>"
+        f"<td style='text-align:right'><b>{total}</b></td><td></td><td></td></tr></tfoot></table>"
+    )
+
+
+def lesson_map_figure(folder: str | Path = NOTEBOOKS_DIR):
+    """A horizontal bar chart of minutes per lesson, read top to bottom in course order."""
+    import plotly.graph_objects as go
+
+    frame = lesson_map(folder)
+    labels = [f"{i} {t}" for i, t in zip(frame["id"], frame["title"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=frame["minutes"],
+            y=labels,
+            orientation="h",
+            text=[f"{m} min" for m in frame["minutes"]],
+            textposition="auto",
+            hovertemplate="%{y}<br>%{x} minutes<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Lessons and estimated time (total {int(frame['minutes'].sum())} minutes)",
+        xaxis_title="Estimated minutes",
+        yaxis={"autorange": "reversed"},
+        height=max(300, 60 * len(frame) + 120),
+    )
+    return fig
+
+
+# --- convention checks (used by the tests and by authors before committing) ---------------
+
+
+def _source(cell: dict[str, Any]) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def convention_problems(path: str | Path, folder: str | Path | None = None) -> list[str]:
+    """Everything in a lesson notebook that breaks the course conventions.
+
+    Returns human-readable problems (empty when the lesson is fine) rather than raising, so a
+    test can report all of them at once.
+    """
+    path = Path(path)
+    folder = Path(folder) if folder is not None else path.parent
+    problems: list[str] = []
+    try:
+        lesson = read_lesson(path)
+    except LessonMetadataError as err:
+        return [str(err)]
+    nb = _read_notebook(path)
+    cells = nb.get("cells", [])
+    if not cells:
+        return [f"{path.name}: has no cells"]
+
+    first, last = cells[0], cells[-1]
+    if first.get("cell_type") != "markdown":
+        problems.append(f"{path.name}: the first cell must be markdown (title and objectives)")
+    else:
+        text = _source(first)
+        if lesson.title not in text:
+            problems.append(f"{path.name}: the first cell does not show the title {lesson.title!r}")
+        for objective in lesson.objectives:
+            if objective not in text:
+                problems.append(
+                    f"{path.name}: the first cell does not list the objective {objective!r}"
+                )
+        if str(lesson.minutes) not in text or "minute" not in text.lower():
+            problems.append(
+                f"{path.name}: the first cell does not state the time ({lesson.minutes} minutes)"
+            )
+    if last.get("cell_type") != "markdown" or "summary" not in _source(last).lower():
+        problems.append(f"{path.name}: the last cell must be a markdown summary")
+    else:
+        successor = None
+        lessons = load_lessons(folder)
+        ids = [les.id for les in lessons]
+        if lesson.id in ids and ids.index(lesson.id) + 1 < len(lessons):
+            successor = lessons[ids.index(lesson.id) + 1].filename
+        # The last lesson points back to the start page; the start page alone needs no link.
+        expected = successor or ("00_start_here.ipynb" if lesson.id != "00" else None)
+        if expected is not None and f"]({expected})" not in _source(last):
+            problems.append(
+                f"{path.name}: the summary must link to the next lesson as ]({expected})"
+            )
+    for index, cell in enumerate(cells):
+        slide = cell.get("metadata", {}).get("slideshow", {}).get("slide_type")
+        if slide is not None and slide not in SLIDE_TYPES:
+            problems.append(
+                f"{path.name}: cell {index} has slide_type {slide!r}; "
+                f"allowed: {', '.join(SLIDE_TYPES)}"
+            )
+    return problems
+
+
+def cleanliness_problems(path: str | Path) -> list[str]:
+    """Outputs, execution counts or widget state left in a notebook (any notebook)."""
+    path = Path(path)
+    nb = _read_notebook(path)
+    problems = []
+    for index, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("outputs"):
+            problems.append(f"{path.name}: cell {index} has stored outputs")
+        if cell.get("execution_count") is not None:
+            problems.append(f"{path.name}: cell {index} has an execution count")
+    if "widgets" in nb.get("metadata", {}):
+        problems.append(f"{path.name}: notebook metadata stores widget state")
+    return problems
+
+
+def study_plan(minutes_per_session: int, folder: str | Path = NOTEBOOKS_DIR) -> pd.DataFrame:
+    """Split the course into study sessions of at most ``minutes_per_session`` minutes.
+
+    Lessons are never split across sessions (a lesson is one sitting); a lesson longer than a
+    session gets a session of its own. Drives the planning widget on the start page.
+    """
+    if (
+        isinstance(minutes_per_session, bool)
+        or not isinstance(minutes_per_session, int)
+        or not 15 <= minutes_per_session <= 240
+    ):
+        raise ValueError(
+            f"minutes_per_session: got {minutes_per_session!r}; allowed: an integer 15..240"
+        )
+    frame = lesson_map(folder)[["id", "title", "minutes"]].copy()
+    sessions, session, used = [], 1, 0
+    for minutes in frame["minutes"]:
+        if used and used + minutes > minutes_per_session:
+            session, used = session + 1, 0
+        sessions.append(session)
+        used += minutes
+    frame["session"] = sessions
+    return frame
+
+
+def study_plan_figure(minutes_per_session: int, folder: str | Path = NOTEBOOKS_DIR):
+    """Stacked bars: one bar per study session, one segment per lesson."""
+    import plotly.graph_objects as go
+
+    plan = study_plan(minutes_per_session, folder)
+    fig = go.Figure()
+    for row in plan.itertuples(index=False):
+        fig.add_bar(
+            x=[f"Session {row.session}"],
+            y=[row.minutes],
+            name=f"{row.id} {row.title}",
+            text=[row.id],
+            textposition="inside",
+            hovertemplate=f"{row.id} {html.escape(row.title)}<br>{row.minutes} min<extra></extra>",
+        )
+    n_sessions = int(plan["session"].max()) if len(plan) else 0
+    fig.update_layout(
+        barmode="stack",
+        title=f"{n_sessions} sessions of up to {minutes_per_session} minutes",
+        yaxis_title="Minutes",
+        showlegend=False,
+    )
+    return fig

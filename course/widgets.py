@@ -1,0 +1,127 @@
+"""Wiring between controls and the pure functions that compute what a widget shows.
+
+Why this shape: a widget's behaviour must be testable without a browser. So every widget in the
+course is a *pure function* of its inputs (``build(**values) -> figure``, ``describe(**values) ->
+HTML``) that lives in a ``course`` module with unit tests; this module only connects controls to
+it and updates one figure in place (no flicker, no figure piling up under the cell).
+
+Errors from the pure function (a ValueError naming the field) are shown in the widget's status
+line instead of crashing the lesson.
+
+Every widget also needs a static fallback beside it: call the same ``build`` with the default
+values and show that plain figure, so the lesson reads in a static render and on a projector
+before anyone touches a control.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as w
+import plotly.graph_objects as go
+
+Build = Callable[..., go.Figure]
+Describe = Callable[..., str]
+
+
+def control_values(controls: Mapping[str, w.ValueWidget]) -> dict[str, Any]:
+    """Current values of the controls, keyed as the pure function expects them."""
+    return {name: control.value for name, control in controls.items()}
+
+
+def update_figure_in_place(target: go.FigureWidget, source: go.Figure) -> None:
+    """Copy ``source`` into the live ``target`` figure in one batched message.
+
+    Traces are updated one by one when their number and types match (the usual case: a filter
+    changed the data), otherwise replaced wholesale.
+    """
+    with target.batch_update():
+        same_shape = len(target.data) == len(source.data) and all(
+            t.type == s.type for t, s in zip(target.data, source.data, strict=True)
+        )
+        if same_shape:
+            for trace, new in zip(target.data, source.data, strict=True):
+                trace.update(new.to_plotly_json(), overwrite=True)
+        else:
+            target.data = []
+            target.add_traces(list(source.data))
+        target.update_layout(source.layout.to_plotly_json(), overwrite=True)
+
+
+class LiveFigure(w.VBox):
+    """Controls + a figure (+ optional HTML description) kept in step with a pure function.
+
+    ``LiveFigure(build, controls, describe=None)`` shows the controls above the figure. Each
+    control change calls ``build(**values)`` and updates the figure in place; ``describe``
+    (optional) returns HTML shown under the figure (a table, an explanation). ``refresh()`` is
+    what a control change runs, public so tests and lessons can drive the widget from code.
+    """
+
+    def __init__(
+        self,
+        build: Build,
+        controls: Mapping[str, w.ValueWidget],
+        describe: Describe | None = None,
+        *,
+        layout_columns: int = 2,
+    ) -> None:
+        self.build = build
+        self.describe = describe
+        self.controls = dict(controls)
+        self.status = w.HTML()
+        self.details = w.HTML()
+        self.figure = go.FigureWidget(build(**control_values(self.controls)))
+        if describe is not None:
+            self.details.value = describe(**control_values(self.controls))
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        boxes = list(self.controls.values())
+        grid = w.GridBox(
+            boxes,
+            layout=w.Layout(grid_template_columns=f"repeat({layout_columns}, minmax(0, 1fr))"),
+        )
+        super().__init__([grid, self.status, self.figure, self.details])
+
+    def _on_change(self, _change: dict[str, Any]) -> None:
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Recompute and redraw; return False (and show why) if the inputs are rejected."""
+        values = control_values(self.controls)
+        try:
+            figure = self.build(**values)
+            details = self.describe(**values) if self.describe is not None else ""
+        except ValueError as err:
+            self.status.value = f"<span style='color:#D55E00'>&#9888; {err}</span>"
+            return False
+        self.status.value = ""
+        update_figure_in_place(self.figure, figure)
+        self.details.value = details
+        return True
+
+
+def dropdown(options: Mapping[str, Any] | list[Any], value: Any, description: str) -> w.Dropdown:
+    """A dropdown sized for the projector (wide label, no truncation)."""
+    return w.Dropdown(
+        options=options,
+        value=value,
+        description=description,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )
+
+
+def slider(value: float, low: float, high: float, step: float, description: str) -> w.FloatSlider:
+    """A float slider that updates while dragging (pure functions are fast enough)."""
+    return w.FloatSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=True,
+        readout_format=".2f",
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )

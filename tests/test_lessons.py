@@ -1,0 +1,88 @@
+"""Lesson map and study planner on the real notebooks and on made-up ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from course.lessons import (
+    lesson_map,
+    lesson_map_figure,
+    lesson_map_html,
+    load_lessons,
+    next_lesson,
+    study_plan,
+    study_plan_figure,
+)
+
+
+def _lesson(folder: Path, lesson_id: str, minutes: int) -> None:
+    meta = {
+        "id": lesson_id,
+        "title": f"Lesson {lesson_id}",
+        "objectives": ["x"],
+        "minutes": minutes,
+        "prerequisites": [],
+    }
+    nb = {"cells": [], "metadata": {"course": meta}, "nbformat": 4, "nbformat_minor": 5}
+    (folder / f"{lesson_id}_l{lesson_id}.ipynb").write_text(json.dumps(nb))
+
+
+@pytest.fixture
+def course_folder(tmp_path: Path) -> Path:
+    for lesson_id, minutes in [("00", 15), ("01", 40), ("02", 30), ("03", 50)]:
+        _lesson(tmp_path, lesson_id, minutes)
+    (tmp_path / "scratch.ipynb").write_text("{}")  # not a lesson: ignored
+    return tmp_path
+
+
+def test_lesson_map_is_in_order_with_running_total(course_folder: Path) -> None:
+    frame = lesson_map(course_folder)
+    assert list(frame["id"]) == ["00", "01", "02", "03"]
+    assert list(frame["cumulative_minutes"]) == [15, 55, 85, 135]
+
+
+def test_lesson_map_html_links_every_lesson(course_folder: Path) -> None:
+    page = lesson_map_html(course_folder)
+    for lesson in load_lessons(course_folder):
+        assert f'href="{lesson.filename}"' in page
+    assert "<b>135</b>" in page
+
+
+def test_lesson_map_figure_has_one_bar_per_lesson(course_folder: Path) -> None:
+    fig = lesson_map_figure(course_folder)
+    assert list(fig.data[0].x) == [15, 40, 30, 50]
+    assert "135" in fig.layout.title.text
+
+
+def test_next_lesson(course_folder: Path) -> None:
+    assert next_lesson("01", course_folder).id == "02"
+    assert next_lesson("03", course_folder) is None
+    with pytest.raises(ValueError, match="lesson_id: got '09'"):
+        next_lesson("09", course_folder)
+
+
+def test_study_plan_never_splits_a_lesson(course_folder: Path) -> None:
+    plan = study_plan(60, course_folder)
+    assert list(plan["session"]) == [1, 1, 2, 3]
+    per_session = plan.groupby("session")["minutes"].sum()
+    assert (per_session <= 60).all()
+
+
+def test_study_plan_gives_a_long_lesson_its_own_session(course_folder: Path) -> None:
+    plan = study_plan(30, course_folder)
+    assert list(plan["session"]) == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("bad", [0, 14, 241, 30.5, True, "60"])
+def test_study_plan_rejects_bad_session_length(bad: object, course_folder: Path) -> None:
+    with pytest.raises(ValueError, match="minutes_per_session: got"):
+        study_plan(bad, course_folder)  # type: ignore[arg-type]
+
+
+def test_study_plan_figure_has_stable_traces(course_folder: Path) -> None:
+    a, b = study_plan_figure(60, course_folder), study_plan_figure(120, course_folder)
+    assert len(a.data) == len(b.data) == 4, "one trace per lesson, so the widget updates in place"
+    assert "3 sessions" in a.layout.title.text and "2 sessions" in b.layout.title.text
