@@ -30,10 +30,12 @@ Typical use::
 from __future__ import annotations
 
 import csv
+import difflib
 import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Final, NamedTuple
 
 import pandas as pd
@@ -65,6 +67,7 @@ __all__ = [
     "load_incidents",
     "load_responses",
     "responses_with_incidents",
+    "scenario_for",
     "victim_codes",
 ]
 
@@ -645,3 +648,84 @@ def is_uncertain(incidents: pd.DataFrame, column: str) -> pd.Series:
             f"column: bad value {column!r}; allowed: one of " + ", ".join(INCIDENT_COLUMNS)
         )
     return incidents["uncertain"].str.split(";").apply(lambda names: column in names)
+
+
+# --- From a coded incident to a model scenario -------------------------------------------------
+
+#: How convincingly each attribution level identifies the attacker (0..1), for the model.
+#: A teaching judgement, documented in docs/model.md, rising with the data's ordered levels: a
+#: security firm's report is technical but not political; a claim names the actor but may be a
+#: disguise; a government's word is stronger, stronger still with an indictment's detail, and
+#: strongest when several governments attribute jointly.
+ATTRIBUTION_STRENGTH: Final = MappingProxyType(
+    {
+        "none": 0.0,
+        "industry": 0.4,
+        "claimed": 0.5,
+        "government": 0.7,
+        "government_evidence": 0.85,
+        "joint": 0.9,
+    }
+)
+
+#: How much of that evidence is public (0..1) at each level: industry reports and indictments
+#: publish technical detail; a claim, a bare government statement or a joint statement publish
+#: little.
+PUBLIC_EVIDENCE_BY_ATTRIBUTION: Final = MappingProxyType(
+    {
+        "none": 0.0,
+        "industry": 0.6,
+        "claimed": 0.3,
+        "government": 0.3,
+        "government_evidence": 0.8,
+        "joint": 0.5,
+    }
+)
+
+
+def scenario_for(
+    incident_id: str,
+    option: int | str,
+    incidents: pd.DataFrame | None = None,
+    **overrides: object,
+):
+    """A model :class:`~course.escalation.Scenario` filled from a real incident's coded fields.
+
+    ``attack_scale`` comes from ``scale``; ``attribution`` and ``public_evidence`` from the
+    attribution level (see :data:`ATTRIBUTION_STRENGTH` and
+    :data:`PUBLIC_EVIDENCE_BY_ATTRIBUTION`); ``host_state`` from ``host_posture``. Everything else
+    takes the Scenario defaults unless given in ``overrides`` (any Scenario field).
+
+    An incident whose host posture is ``unknown`` needs ``host_state=...`` in ``overrides``: the
+    model will not guess what the data does not know.
+    """
+    from course.escalation import SCENARIO_FIELDS, Scenario  # models build on loaders
+
+    frame = incidents if incidents is not None else load_incidents()
+    matches = frame.loc[frame["id"] == incident_id]
+    if matches.empty:
+        close = difflib.get_close_matches(str(incident_id), frame["id"].tolist(), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"incident_id: no incident {incident_id!r} in the data{hint}")
+    unknown_fields = sorted(set(overrides) - set(SCENARIO_FIELDS))
+    if unknown_fields:
+        allowed = ", ".join(f for f in SCENARIO_FIELDS if f != "option")
+        names = ", ".join(unknown_fields)
+        raise ValueError(f"overrides: unknown field(s) {names}; allowed: {allowed}")
+    row = matches.iloc[0]
+    fields: dict[str, object] = {
+        "option": option,
+        "attack_scale": str(row["scale"]),
+        "attribution": ATTRIBUTION_STRENGTH[str(row["attribution"])],
+        "public_evidence": PUBLIC_EVIDENCE_BY_ATTRIBUTION[str(row["attribution"])],
+    }
+    posture = str(row["host_posture"])
+    if posture != UNKNOWN:
+        fields["host_state"] = posture
+    elif "host_state" not in overrides:
+        raise ValueError(
+            f"host_state: incident {incident_id!r} has host_posture 'unknown'; pass "
+            "host_state= one of willing_able, willing_unable, able_unwilling, sponsor"
+        )
+    fields.update(overrides)
+    return Scenario(**fields)
