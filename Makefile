@@ -8,6 +8,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8888
+LAB_ARGS ?=
 CHROMIUM ?= /usr/bin/chromium
 # Progress files written while tests run go to a throw-away place, never the user's data dir.
 TEST_PROGRESS := $(CURDIR)/build/test-progress.json
@@ -37,7 +38,8 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@ $(VENV)/.lab-installed
 
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb --port=$(PORT) $(ROOT_FLAG)
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
 
 # Debian's chromium for the browser smoke test (never `playwright install`: it downloads).
 $(CHROMIUM):

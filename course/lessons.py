@@ -328,3 +328,53 @@ def study_plan_figure(minutes_per_session: int, folder: str | Path = NOTEBOOKS_D
         showlegend=False,
     )
     return fig
+
+
+def progress_overview(
+    folder: str | Path = NOTEBOOKS_DIR, progress: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The lesson map joined with the learner's self-check results, one row per lesson.
+
+    ``progress`` is `course.progress.progress_table()` (read when not given). Lessons without
+    any answer show zeros, so the table doubles as a to-do list.
+    """
+    from course.progress import progress_table
+
+    results = progress if progress is not None else progress_table()
+    frame = lesson_map(folder)[["id", "title", "minutes"]]
+    merged = frame.merge(results, how="left", left_on="id", right_on="lesson").drop(
+        columns="lesson"
+    )
+    for column in ("attempted", "correct"):
+        merged[column] = merged[column].fillna(0).astype("int64")
+    return merged
+
+
+def progress_overview_html(
+    folder: str | Path = NOTEBOOKS_DIR, progress: pd.DataFrame | None = None
+) -> str:
+    """The progress overview as an HTML table, with a line saying where results are kept."""
+    from course.progress import progress_path
+
+    frame = progress_overview(folder, progress)
+    rows = []
+    for row in frame.itertuples(index=False):
+        last = "-" if pd.isna(row.last_activity) else f"{row.last_activity:%Y-%m-%d %H:%M}"
+        rows.append(
+            f"<tr><td>{row.id}</td><td>{html.escape(row.title)}</td>"
+            f"<td style='text-align:right'>{row.attempted}</td>"
+            f"<td style='text-align:right'>{row.correct}</td><td>{last}</td></tr>"
+        )
+    where = progress_path()
+    note = (
+        f"Results are kept on this computer in <code>{html.escape(str(where))}</code>."
+        if where is not None
+        else "Progress recording is switched off (COURSE_PROGRESS_FILE=off)."
+    )
+    if int(frame["attempted"].sum()) == 0:
+        note = "No answers recorded yet. " + note
+    return (
+        "<table class='course-progress'><thead><tr><th>Lesson</th><th>Title</th>"
+        "<th>Questions tried</th><th>Answered correctly</th><th>Last activity (UTC)</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table><p>{note}</p>"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from course.lessons import (
@@ -13,6 +14,8 @@ from course.lessons import (
     lesson_map_html,
     load_lessons,
     next_lesson,
+    progress_overview,
+    progress_overview_html,
     study_plan,
     study_plan_figure,
 )
@@ -86,3 +89,28 @@ def test_study_plan_figure_has_stable_traces(course_folder: Path) -> None:
     a, b = study_plan_figure(60, course_folder), study_plan_figure(120, course_folder)
     assert len(a.data) == len(b.data) == 4, "one trace per lesson, so the widget updates in place"
     assert "3 sessions" in a.layout.title.text and "2 sessions" in b.layout.title.text
+
+
+def test_progress_overview_joins_results_and_fills_zeros(course_folder: Path) -> None:
+    results = pd.DataFrame(
+        {
+            "lesson": ["01"],
+            "attempted": [3],
+            "correct": [2],
+            "last_activity": [pd.Timestamp("2026-01-02 10:00", tz="UTC")],
+        }
+    )
+    frame = progress_overview(course_folder, results)
+    assert list(frame["attempted"]) == [0, 3, 0, 0]
+    assert list(frame["correct"]) == [0, 2, 0, 0]
+    page = progress_overview_html(course_folder, results)
+    assert "2026-01-02 10:00" in page and "No answers recorded yet" not in page
+
+
+def test_progress_overview_says_when_nothing_is_recorded(course_folder: Path) -> None:
+    from course.progress import progress_table
+
+    empty = progress_table(course_folder / "missing.json")
+    page = progress_overview_html(course_folder, empty)
+    assert "No answers recorded yet" in page
+    assert page.count("<tr>") == 1 + 4  # header + one row per lesson
