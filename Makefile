@@ -37,7 +37,7 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
-	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb $(LAB_ARGS)
+	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb --LabApp.news_url=None $(LAB_ARGS)
 
 # Debian's chromium for the browser smoke test (never `playwright install`: it downloads).
 $(CHROMIUM):

@@ -596,7 +596,8 @@ def load_responses(
     ``option`` loads as an *unordered* categorical of strings ("1".."7", "law_enforcement"):
     strings, because ``law_enforcement`` is not a number; unordered, because takedowns sit
     outside the brief's ladder, so an order would put them somewhere arbitrary. For the ladder
-    use ``df.option.isin(RESPONSE_OPTIONS[:7])`` and ``.astype(int)``. ``date`` stays text
+    use ``df.option.isin(RESPONSE_OPTIONS[:7])`` and ``.astype(str).astype(int)`` (pandas
+    cannot cast a categorical holding ``law_enforcement`` straight to int). ``date`` stays text
     because its precision varies (YYYY, YYYY-MM or YYYY-MM-DD).
     """
     file = Path(path) if path is not None else DATA_DIR / RESPONSES_FILE

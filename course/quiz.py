@@ -249,11 +249,25 @@ def check(question_id: str, answer: Any) -> Feedback:
 # --------------------------------------------------------------------------- widgets helpers
 
 
+# Radio labels in ipywidgets have a fixed height and do not wrap, so a long choice overlaps the
+# next one. Letting them wrap keeps every choice readable on a narrow screen or a projector.
+_CARD_CSS = (
+    "<style>.course-quiz .widget-radio-box label{white-space:normal;height:auto;"
+    "line-height:1.35;align-items:flex-start;margin:2px 0}"
+    ".course-quiz .widget-radio-box input{flex:none;margin-top:0.25em}</style>"
+)
+
+
 def _card(children: Sequence[widgets.Widget]) -> widgets.VBox:
-    return widgets.VBox(
+    header = children[0] if children else None
+    if isinstance(header, widgets.HTML) and _CARD_CSS not in header.value:
+        header.value = _CARD_CSS + header.value  # no extra child: cards keep their shape
+    card = widgets.VBox(
         list(children),
         layout=widgets.Layout(border="1px solid #d0d0d0", padding="6px 12px", margin="8px 0"),
     )
+    card.add_class("course-quiz")
+    return card
 
 
 def _check_button(description: str = "Check") -> widgets.Button:

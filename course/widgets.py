@@ -125,3 +125,17 @@ def slider(value: float, low: float, high: float, step: float, description: str)
         style={"description_width": "initial"},
         layout=w.Layout(width="auto"),
     )
+
+
+def int_slider(value: int, low: int, high: int, step: int, description: str) -> w.IntSlider:
+    """An integer slider with its whole label visible and room to drag on a projector."""
+    return w.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=description,
+        continuous_update=True,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="min(100%, 40em)"),
+    )

@@ -22,6 +22,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,10 @@ def _run_all_and_wait(page: Page, notebook: str) -> None:
         timeout=60_000,
     )
     state: dict = {}
+    page.wait_for_timeout(500)
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():
+        pytest.fail(f"{notebook}: JupyterLab showed a dialog: {dialog.first.inner_text()[:500]}")
     for _attempt in range(3):
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").click()
@@ -161,30 +166,90 @@ def _run_all_and_wait(page: Page, notebook: str) -> None:
     pytest.fail(f"{notebook}: cells did not all run within {RUN_TIMEOUT_S} s ({state})")
 
 
-def _problems_on_page(page: Page, notebook: str, kernel_errors: list[str]) -> list[str]:
-    problems = [f"{notebook}: kernel reported an error: {e}" for e in kernel_errors]
+@dataclass
+class KernelOutputs:
+    """What the kernel sent, read off the websocket: errors and rich outputs to expect.
+
+    JupyterLab does not mark widget or plotly outputs with their MIME type in the page, so the
+    number of outputs that *should* render is counted from the kernel's messages instead.
+    """
+
+    errors: list[str] = field(default_factory=list)
+    widget_views: int = 0
+    plotly_figures: int = 0
+
+    def read(self, payload: str | bytes) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        if re.search(rb'"msg_type":\s*"error"', data):
+            match = re.search(rb'"evalue":\s*"([^"]{0,200})', data)
+            self.errors.append(match.group(1).decode() if match else "(no message)")
+        elif re.search(rb'"msg_type":\s*"(display_data|execute_result)"', data):
+            if b"application/vnd.jupyter.widget-view+json" in data:
+                self.widget_views += 1
+            elif b"application/vnd.plotly.v1+json" in data:
+                self.plotly_figures += 1
+
+
+RENDERED_JS = """() => {
+    const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
+    return {
+        widgets: outputs.filter(n => n.querySelector(':scope > .jupyter-widgets')).length,
+        plots: outputs.filter(n => n.classList.contains('jp-RenderedPlotly')
+                                   && n.querySelector('.main-svg')).length,
+        undrawn: [...document.querySelectorAll('.jupyter-widgets .js-plotly-plot')]
+                     .filter(n => !n.querySelector('.main-svg')).length,
+        broken: outputs.map(n => n.textContent)
+                     .filter(t => /Error displaying widget|Loading widget/.test(t))
+                     .map(t => t.slice(0, 200)),
+    };
+}"""
+
+
+def _problems_on_page(page: Page, notebook: str, sent: KernelOutputs) -> list[str]:
+    problems = [f"{notebook}: kernel reported an error: {e}" for e in sent.errors]
     stderr = page.eval_on_selector_all(
         ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']",
         "nodes => nodes.map(n => n.textContent)",
     )
     problems += [f"{notebook}: error output: {t[:300]}" for t in stderr if "Error" in t]
-    widgets = page.eval_on_selector_all(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.widget-view+json']",
-        "nodes => nodes.map(n => ({text: n.textContent.slice(0, 200),"
-        " rendered: n.querySelector('.jupyter-widgets, .widget-box, .js-plotly-plot') !== null}))",
-    )
-    for index, widget in enumerate(widgets):
-        if not widget["rendered"] or "Error displaying widget" in widget["text"]:
-            problems.append(f"{notebook}: widget output {index} did not render: {widget['text']}")
-    plot_outputs = page.locator(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.plotly.v1+json']"
-    ).count()
-    drawn = page.locator(
-        ".jp-OutputArea-output[data-mime-type='application/vnd.plotly.v1+json'] .js-plotly-plot"
-    ).count()
-    if drawn < plot_outputs:
-        problems.append(f"{notebook}: {plot_outputs - drawn} plotly figure(s) did not draw")
+    if sent.widget_views + sent.plotly_figures == 0:
+        return problems
+    deadline = time.monotonic() + 30
+    while True:  # widget views and figures draw asynchronously after the cell finishes
+        shown = page.evaluate(RENDERED_JS)
+        complete = (
+            shown["widgets"] >= sent.widget_views
+            and shown["plots"] >= sent.plotly_figures
+            and shown["undrawn"] == 0
+            and not shown["broken"]
+        )
+        if complete or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    if shown["widgets"] < sent.widget_views:
+        problems.append(
+            f"{notebook}: {sent.widget_views - shown['widgets']} of {sent.widget_views} "
+            "widget outputs did not render"
+        )
+    if shown["plots"] < sent.plotly_figures:
+        problems.append(
+            f"{notebook}: {sent.plotly_figures - shown['plots']} of {sent.plotly_figures} "
+            "plotly figures did not draw"
+        )
+    if shown["undrawn"]:
+        problems.append(f"{notebook}: {shown['undrawn']} figure(s) inside widgets did not draw")
+    problems += [f"{notebook}: widget failed: {text}" for text in shown["broken"]]
     return problems
+
+
+def test_kernel_output_counter_reads_protocol_frames() -> None:
+    """The counter behind the render check must see what the kernel sends (so it can fail)."""
+    sent = KernelOutputs()
+    sent.read(b'{"msg_type": "display_data"} {"data": {"application/vnd.jupyter.widget-view+json"')
+    sent.read('{"msg_type": "execute_result", "data": {"application/vnd.plotly.v1+json": {}}}')
+    sent.read(b'{"msg_type": "status"} {"application/vnd.plotly.v1+json"}')
+    sent.read(b'{"msg_type": "error", "content": {"evalue": "boom"}}')
+    assert (sent.widget_views, sent.plotly_figures, sent.errors) == (1, 1, ["boom"])
 
 
 def _drive_slider(page: Page, label: str, expected_text: str) -> str | None:
@@ -216,23 +281,19 @@ def test_lesson_runs_and_renders_in_jupyterlab(
     base, token = lab
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    kernel_errors: list[str] = []
+    sent = KernelOutputs()
 
     def watch_socket(socket_: WebSocket) -> None:
-        def on_frame(payload: str | bytes) -> None:
-            data = payload.encode() if isinstance(payload, str) else payload
-            if re.search(rb'"msg_type":\s*"error"', data):
-                match = re.search(rb'"evalue":\s*"([^"]{0,200})', data)
-                kernel_errors.append(match.group(1).decode() if match else "(no message)")
-
-        socket_.on("framereceived", on_frame)
+        socket_.on("framereceived", sent.read)
 
     page.on("websocket", watch_socket)
     try:
-        page.goto(f"{base}/lab/tree/notebooks/{notebook}?token={token}", timeout=60_000)
+        # A fresh workspace per lesson, so tabs of earlier lessons are not restored beside it.
+        workspace = notebook.removesuffix(".ipynb").replace("_", "-")
+        url = f"{base}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&token={token}"
+        page.goto(url, timeout=60_000)
         _run_all_and_wait(page, notebook)
-        page.wait_for_timeout(1500)  # let widget views and figures finish drawing
-        problems = _problems_on_page(page, notebook, kernel_errors)
+        problems = _problems_on_page(page, notebook, sent)
         if notebook in INTERACTIONS and not problems:
             problem = _drive_slider(page, *INTERACTIONS[notebook])
             if problem:

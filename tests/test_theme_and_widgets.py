@@ -73,3 +73,11 @@ def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
     control.value = 3
     assert live.status.value == ""
     assert len(live.figure.data[0].x) == 3
+
+
+def test_int_slider_shows_its_whole_label() -> None:
+    from course.widgets import int_slider
+
+    control = int_slider(60, 15, 240, 15, "Minutes per session")
+    assert (control.value, control.min, control.max, control.step) == (60, 15, 240, 15)
+    assert control.style.description_width == "initial"

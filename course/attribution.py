@@ -1,0 +1,794 @@
+"""Attribution for lesson 02: from kinds of evidence to a public attribution level and the
+responses it can carry; plus the lesson's tables and figures of proxies and false flags.
+
+Why this module exists: the brief's central claim about attribution is that the more
+convincingly an attack is attributed, and the more of the evidence the world can see, the less
+risky a response becomes, and that the strong responses need much public evidence. Students
+meet that claim best by *building* an attribution: tick the kinds of evidence a government has,
+decide whether to publish its own, and see what that buys. So that the builder teaches the
+course's model and not a second one, it goes through the same two steps as
+:func:`course.data.scenario_for`:
+
+1. evidence -> an attribution **level** in the dataset's vocabulary
+   (:data:`course.data.ATTRIBUTION_LEVELS`: none < industry < claimed < government <
+   government_evidence < joint);
+2. level -> the model's ``attribution`` and ``public_evidence`` inputs through
+   :data:`course.data.ATTRIBUTION_STRENGTH` and :data:`course.data.PUBLIC_EVIDENCE_BY_ATTRIBUTION`,
+   then :func:`course.escalation.assess` for each of the seven options.
+
+An option is **carried** when its assessment has neither the ``weak_attribution`` nor the
+``little_public_evidence`` warning: the evidence is then strong and public enough for that
+response by the model's own thresholds. Other warnings (a disproportionate response, hitting the
+host state) are reported but are not about attribution, so they do not decide "carried".
+
+The evidence vocabulary (:data:`EVIDENCE`, in the order the widget shows it):
+
+=======================  ====================  =============================================
+kind                     level once public     public by nature?
+=======================  ====================  =============================================
+technical_indicators     government_evidence   no: the government's own forensic findings
+intelligence             government            no: secret sources; "public" means the
+                                               government states its conclusion
+industry_report          industry              yes: a security firm publishes it
+claim_by_attackers       claimed               yes: the attackers announce it
+indictment               government_evidence   yes: charges are a public court document
+joint_statement          joint                 yes: several governments speak together
+=======================  ====================  =============================================
+
+How the pieces combine (all rules use the existing mappings; nothing is re-scaled):
+
+- ``level``: the strongest level among the evidence that is public (the kinds public by nature
+  plus what the government chose to publish); ``none`` when nothing is public. This is what the
+  dataset would record.
+- ``level_if_published``: the strongest level among *all* the evidence, as if everything were
+  made public. Its :data:`~course.data.ATTRIBUTION_STRENGTH` is the ``attribution`` input: how
+  convincingly the attackers are identified, whether or not the proof is shown.
+- ``public_evidence``: the largest :data:`~course.data.PUBLIC_EVIDENCE_BY_ATTRIBUTION` value
+  among the public pieces (0 when nothing is public). The largest, because evidence that is out
+  stays out: an indictment's detail does not become secret when allies later sign a joint
+  statement. With a single public piece every number equals ``scenario_for``'s for that level;
+  with several, ``scenario_for`` (which sees only the coded strongest level) may show less public
+  evidence than the builder does.
+
+So adding evidence or publishing more never lowers ``attribution`` or ``public_evidence``, and
+(by the model's rule 2, docs/model.md) never raises any option's risk.
+
+Typical use::
+
+    from course.attribution import attribution_from
+    r = attribution_from({"technical_indicators", "intelligence"}, published=set())
+    r.level, r.level_if_published, r.attribution, r.public_evidence, r.carried
+    # ('none', 'government_evidence', 0.85, 0.0, (1, 2, 3, 4))
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from course.data import (
+    ACTOR_TYPES,
+    ATTRIBUTION_LEVELS,
+    ATTRIBUTION_STRENGTH,
+    HOST_POSTURES,
+    PUBLIC_EVIDENCE_BY_ATTRIBUTION,
+)
+from course.escalation import (
+    ATTACK_SCALES,
+    BANDS,
+    HOST_STATES,
+    OPTIONS,
+    TARGETS,
+    WARNING_TEXT,
+    WARNINGS,
+    Scenario,
+    assess,
+)
+from course.figures import count_bar
+from course.theme import BAND_COLOURS, PALETTE
+
+__all__ = [
+    "ACTOR_TYPE_LABELS",
+    "ATTRIBUTION_WARNINGS",
+    "BUILDER_DEFAULTS",
+    "EVIDENCE",
+    "EVIDENCE_KINDS",
+    "LEVEL_COLOURS",
+    "LEVEL_LABELS",
+    "OPTION_SHORT",
+    "POSTURE_LABELS",
+    "AttributionResult",
+    "Evidence",
+    "OptionVerdict",
+    "attribution_by_actor_figure",
+    "attribution_from",
+    "builder_description",
+    "builder_figure",
+    "builder_result",
+    "convincingness",
+    "evidence_table",
+    "false_flag_figure",
+    "false_flags",
+    "level_table",
+    "posture_by_actor_table",
+    "years_to_attribution",
+]
+
+# --- Vocabulary --------------------------------------------------------------------------------
+
+
+class Evidence(NamedTuple):
+    """One kind of evidence the builder offers."""
+
+    key: str
+    label: str
+    level: str
+    """The attribution level this evidence supports once it is public."""
+    public_by_nature: bool
+    """True for evidence that exists only as a public act (a claim, a report, charges)."""
+    meaning: str
+
+
+EVIDENCE: Final[Mapping[str, Evidence]] = MappingProxyType(
+    {
+        e.key: e
+        for e in (
+            Evidence(
+                "technical_indicators",
+                "Technical indicators (own forensics)",
+                "government_evidence",
+                False,
+                "Your experts' traces of the attack: malware, servers, tools, working hours. "
+                "Published, they let outsiders check the case.",
+            ),
+            Evidence(
+                "intelligence",
+                "Intelligence (secret sources)",
+                "government",
+                False,
+                "Intercepts or human sources tie the attack to a state. Made public, it becomes a "
+                "government statement of the conclusion; sources and methods stay secret.",
+            ),
+            Evidence(
+                "industry_report",
+                "Security-firm report",
+                "industry",
+                True,
+                "A private security company publishes its technical analysis and names a group.",
+            ),
+            Evidence(
+                "claim_by_attackers",
+                "Claim by the attackers",
+                "claimed",
+                True,
+                "The attackers announce the attack under a name of their choosing, which may be "
+                "a mask.",
+            ),
+            Evidence(
+                "indictment",
+                "Indictment or criminal complaint",
+                "government_evidence",
+                True,
+                "Prosecutors charge named people; the charging document sets out the evidence.",
+            ),
+            Evidence(
+                "joint_statement",
+                "Joint statement with other states",
+                "joint",
+                True,
+                "Two or more governments publicly name the attackers or the state behind them.",
+            ),
+        )
+    }
+)
+"""The builder's evidence kinds, keyed by name, in the order the widget shows them."""
+
+EVIDENCE_KINDS: Final = tuple(EVIDENCE)
+"""The allowed evidence names."""
+
+ATTRIBUTION_WARNINGS: Final = ("weak_attribution", "little_public_evidence")
+"""The model's warnings that say the evidence is too weak or too hidden for an option."""
+
+LEVEL_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "none": "None",
+        "industry": "Security firms only",
+        "claimed": "Claimed by the attackers",
+        "government": "Government statement",
+        "government_evidence": "Government, with evidence",
+        "joint": "Joint, several states",
+    }
+)
+"""Plain labels for the dataset's attribution levels."""
+
+LEVEL_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
+    dict(zip(ATTRIBUTION_LEVELS, PALETTE, strict=False))
+)
+"""One palette colour per level, in the order the theme cycles (as ``count_bar`` uses them)."""
+
+ACTOR_TYPE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "criminal": "Criminal",
+        "hacktivist": "Hacktivist",
+        "proxy_contractor": "Proxy or contractor",
+        "patriotic_hackers": "Patriotic hackers",
+        "state_disguised": "State in disguise",
+        "non_state_armed_group": "Armed group",
+    }
+)
+
+POSTURE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "willing_able": "Willing and able",
+        "willing_unable": "Willing, unable",
+        "able_unwilling": "Able, unwilling",
+        "sponsor": "Sponsor",
+        "unknown": "Unknown",
+    }
+)
+
+OPTION_SHORT: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        1: "Request",
+        2: "Capacity",
+        3: "Diplomatic",
+        4: "Legal",
+        5: "Sanctions",
+        6: "Cyber",
+        7: "Military",
+    }
+)
+"""Short option names for axis labels."""
+
+_RANK: Final = {level: i for i, level in enumerate(ATTRIBUTION_LEVELS)}
+
+if set(ATTRIBUTION_WARNINGS) - set(WARNINGS):  # pragma: no cover - guards a rename in the model
+    raise ImportError("course.escalation no longer has the attribution warnings this module uses")
+if set(ACTOR_TYPE_LABELS) != set(ACTOR_TYPES) or set(POSTURE_LABELS) != set(HOST_POSTURES):
+    raise ImportError("label tables are out of step with course.data")  # pragma: no cover
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+
+def _kinds(field: str, values: object) -> frozenset[str]:
+    """A collection of evidence names as a frozenset; bad input names the field and the choices."""
+    allowed = ", ".join(EVIDENCE_KINDS)
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        raise ValueError(
+            f"{field}: give a collection of evidence names such as {{'indictment'}}, not "
+            f"{values!r}; allowed: {allowed}"
+        )
+    items = list(values)
+    unknown = sorted({repr(v) for v in items if not isinstance(v, str) or v not in EVIDENCE})
+    if unknown:
+        raise ValueError(f"{field}: unknown evidence {', '.join(unknown)}; allowed: {allowed}")
+    return frozenset(items)
+
+
+def _choice(field: str, value: object, allowed: tuple[str, ...]) -> str:
+    if isinstance(value, str) and value in allowed:
+        return value
+    raise ValueError(f"{field}: bad value {value!r}; allowed: one of {', '.join(allowed)}")
+
+
+def _flag(field: str, value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValueError(f"{field}: bad value {value!r}; allowed: True or False")
+
+
+# --- The builder's logic -----------------------------------------------------------------------
+
+
+class OptionVerdict(NamedTuple):
+    """What one of the seven options scores with this attribution, and whether it is carried."""
+
+    option: int
+    title: str
+    risk: float
+    band: str
+    carried: bool
+    gaps: tuple[str, ...]
+    """The attribution warnings that stop the option (empty when carried)."""
+    other_warnings: tuple[str, ...]
+    """The model's other warnings (proportionality, target...), for information."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionResult:
+    """The outcome of :func:`attribution_from`. See the module docstring for the rules."""
+
+    evidence: frozenset[str]
+    public: frozenset[str]
+    level: str
+    level_if_published: str
+    attribution: float
+    public_evidence: float
+    verdicts: tuple[OptionVerdict, ...]
+
+    @property
+    def public_case(self) -> float:
+        """``attribution x public_evidence``: the share of a full public case actually shown.
+
+        The same product the escalation model's public-evidence term uses.
+        """
+        return self.attribution * self.public_evidence
+
+    @property
+    def carried(self) -> tuple[int, ...]:
+        """Numbers of the options this attribution can carry (always includes 1 and 2)."""
+        return tuple(v.option for v in self.verdicts if v.carried)
+
+    @property
+    def convincingness(self) -> str:
+        """How convincing the case would be in public, in words (see :func:`convincingness`)."""
+        return convincingness(self.public_case)
+
+
+def _strongest(kinds: Iterable[str]) -> str:
+    levels = [EVIDENCE[k].level for k in kinds]
+    return max(levels, key=_RANK.__getitem__) if levels else "none"
+
+
+def attribution_from(
+    evidence: Collection[str],
+    published: Collection[str] = frozenset(),
+    *,
+    attack_scale: str = "large",
+    host_state: str = "sponsor",
+    target: str = "actor",
+) -> AttributionResult:
+    """Combine kinds of evidence into an attribution and score the seven options with it.
+
+    ``evidence``: the kinds the victim government has or that exist (names from
+    :data:`EVIDENCE_KINDS`). ``published``: which of them the government makes public; it must
+    be a subset of ``evidence``. Kinds that are public by nature (claims, industry reports,
+    indictments, joint statements) count as public whether listed or not.
+
+    ``attack_scale``, ``host_state`` and ``target`` complete the model scenario used to score
+    the options (defaults: a large-scale attack by a sponsoring host, response aimed at the
+    attackers). Bad input raises ``ValueError`` naming the field and the allowed values.
+    """
+    have = _kinds("evidence", evidence)
+    shown = _kinds("published", published)
+    if not shown <= have:
+        missing = ", ".join(sorted(shown - have))
+        raise ValueError(
+            f"published: {missing} is not in the evidence; allowed: a subset of the evidence "
+            f"given ({', '.join(sorted(have)) or 'none'})"
+        )
+    attack_scale = _choice("attack_scale", attack_scale, ATTACK_SCALES)
+    host_state = _choice("host_state", host_state, HOST_STATES)
+    target = _choice("target", target, TARGETS)
+    public = frozenset(k for k in have if EVIDENCE[k].public_by_nature) | shown
+    level_if_published = _strongest(have)
+    strength = ATTRIBUTION_STRENGTH[level_if_published]
+    shares = [PUBLIC_EVIDENCE_BY_ATTRIBUTION[EVIDENCE[k].level] for k in public]
+    share = max(shares, default=PUBLIC_EVIDENCE_BY_ATTRIBUTION["none"])
+    verdicts = tuple(
+        _verdict(
+            Scenario(
+                option=number,
+                attack_scale=attack_scale,
+                attribution=strength,
+                public_evidence=share,
+                host_state=host_state,
+                target=target,
+            )
+        )
+        for number in OPTIONS
+    )
+    return AttributionResult(
+        evidence=have,
+        public=public,
+        level=_strongest(public),
+        level_if_published=level_if_published,
+        attribution=strength,
+        public_evidence=share,
+        verdicts=verdicts,
+    )
+
+
+def _verdict(scenario: Scenario) -> OptionVerdict:
+    a = assess(scenario)
+    gaps = tuple(w for w in a.warnings if w in ATTRIBUTION_WARNINGS)
+    others = tuple(w for w in a.warnings if w not in ATTRIBUTION_WARNINGS)
+    return OptionVerdict(
+        option=scenario.option,
+        title=OPTIONS[scenario.option].title,
+        risk=a.risk,
+        band=a.band,
+        carried=not gaps,
+        gaps=gaps,
+        other_warnings=others,
+    )
+
+
+def convincingness(public_case: float) -> str:
+    """A plain reading of the public case (attribution x public evidence, 0..1).
+
+    Words for discussion, not a new scale: 0 is "nothing public"; below 0.3 "weak" (easy to
+    deny); below 0.6 "moderate" (contestable); otherwise "strong". The cut-offs fall between the
+    dataset levels' own products (0.15 to 0.24 for a claim, a firm's report or a bare statement;
+    0.45 for a joint statement; 0.68 for a government case with evidence).
+    """
+    if isinstance(public_case, bool) or not isinstance(public_case, int | float):
+        raise ValueError(f"public_case: bad value {public_case!r}; allowed: a number from 0 to 1")
+    if not 0.0 <= public_case <= 1.0:
+        raise ValueError(f"public_case: bad value {public_case!r}; allowed: a number from 0 to 1")
+    if public_case == 0.0:
+        return "nothing public"
+    if public_case < 0.3:
+        return "weak"
+    if public_case < 0.6:
+        return "moderate"
+    return "strong"
+
+
+def _span(numbers: Iterable[int]) -> str:
+    """(1, 2, 3, 5) -> "1-3, 5": option numbers as a short list."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+def evidence_table() -> pd.DataFrame:
+    """The builder's evidence kinds as a table: name, label, level once public, whether the
+    government can keep it secret, and what it means (for the lesson's text)."""
+    return pd.DataFrame(
+        {
+            "evidence": list(EVIDENCE),
+            "what it is": [e.label for e in EVIDENCE.values()],
+            "level once public": [e.level for e in EVIDENCE.values()],
+            "can be kept secret": [
+                "yes" if not e.public_by_nature else "no" for e in EVIDENCE.values()
+            ],
+            "meaning": [e.meaning for e in EVIDENCE.values()],
+        }
+    )
+
+
+def _options_phrase(numbers: Iterable[int]) -> str:
+    """(7,) -> "option 7"; (5, 6, 7) -> "options 5-7"."""
+    chosen = sorted(numbers)
+    return ("option " if len(chosen) == 1 else "options ") + _span(chosen)
+
+
+def level_table(*, attack_scale: str = "large", host_state: str = "sponsor") -> pd.DataFrame:
+    """One row per attribution level: the evidence that reaches it, the model's numbers for it
+    and the options it carries. The static companion of the builder (and of ``scenario_for``:
+    each row uses a single public piece of evidence, so its numbers are that level's mapping).
+    """
+    rows = []
+    for level in ATTRIBUTION_LEVELS:
+        kinds = [k for k, e in EVIDENCE.items() if e.level == level]
+        chosen = kinds[:1]
+        r = attribution_from(chosen, chosen, attack_scale=attack_scale, host_state=host_state)
+        rows.append(
+            {
+                "level": level,
+                "reached by": " or ".join(EVIDENCE[k].label for k in kinds) or "nothing public",
+                "attribution": r.attribution,
+                "public evidence": r.public_evidence,
+                "public case": round(r.public_case, 3),
+                "in public": r.convincingness,
+                "options carried": _span(r.carried),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# --- The widget: controls in, figure and HTML out ------------------------------------------------
+
+BUILDER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
+    {
+        "technical_indicators": True,
+        "intelligence": True,
+        "industry_report": False,
+        "claim_by_attackers": False,
+        "indictment": False,
+        "joint_statement": False,
+        "make_public": False,
+        "attack_scale": "large",
+        "host_state": "sponsor",
+    }
+)
+"""The builder's starting point: strong evidence, all of it still secret."""
+
+
+def builder_result(**values: object) -> AttributionResult:
+    """The widget's controls (see :data:`BUILDER_DEFAULTS`) turned into an attribution.
+
+    One checkbox per evidence kind; ``make_public`` publishes the government's own evidence
+    (technical indicators and intelligence, when ticked). Missing controls take the defaults;
+    unknown ones raise ``ValueError``.
+    """
+    unknown = sorted(set(values) - set(BUILDER_DEFAULTS))
+    if unknown:
+        raise ValueError(
+            f"controls: unknown {', '.join(unknown)}; allowed: {', '.join(BUILDER_DEFAULTS)}"
+        )
+    merged = {**BUILDER_DEFAULTS, **values}
+    have = {k for k in EVIDENCE_KINDS if _flag(k, merged[k])}
+    publish = _flag("make_public", merged["make_public"])
+    shown = {k for k in have if not EVIDENCE[k].public_by_nature} if publish else set()
+    return attribution_from(
+        have,
+        shown,
+        attack_scale=merged["attack_scale"],  # type: ignore[arg-type]  (validated there)
+        host_state=merged["host_state"],  # type: ignore[arg-type]
+    )
+
+
+def _option_label(number: int) -> str:
+    return f"{number} {OPTION_SHORT[number]}"
+
+
+def builder_figure(**values: object) -> go.Figure:
+    """Bars of risk for options 1-7 coloured by band; hatched bars and a cross mark the options
+    this attribution cannot carry. Always the same seven traces (bars, marks, five band keys),
+    so the live figure updates in place.
+    """
+    r = builder_result(**values)
+    labels = [_option_label(v.option) for v in r.verdicts]
+    hover = [
+        f"Option {v.option}: {html.escape(v.title)}<br>risk {v.risk:.1f} ({v.band})<br>"
+        + ("carried" if v.carried else "not carried: " + "; ".join(WARNING_TEXT[w] for w in v.gaps))
+        for v in r.verdicts
+    ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=labels,
+        y=[v.risk for v in r.verdicts],
+        marker={
+            "color": [BAND_COLOURS[v.band] for v in r.verdicts],
+            "line": {"color": "#444444", "width": 1},
+            "pattern": {
+                "shape": ["" if v.carried else "/" for v in r.verdicts],
+                "fgcolor": "#444444",
+                "solidity": 0.25,
+            },
+        },
+        hovertext=hover,
+        hoverinfo="text",
+        name="risk",
+        showlegend=False,
+    )
+    fig.add_scatter(
+        x=labels,
+        y=[v.risk + 6 for v in r.verdicts],
+        mode="text",
+        text=[f"{v.risk:.0f} ✓" if v.carried else f"{v.risk:.0f} ✗" for v in r.verdicts],
+        textfont={
+            "color": ["#1b7837" if v.carried else "#b2182b" for v in r.verdicts],
+            "size": 16,
+        },
+        hoverinfo="skip",
+        name="carried",
+        showlegend=False,
+    )
+    for band in BANDS:
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            marker={"symbol": "square", "size": 14, "color": BAND_COLOURS[band]},
+            name=band,
+            showlegend=True,
+        )
+    carried = _span(r.carried)
+    fig.update_layout(
+        title=f"Public level: {LEVEL_LABELS[r.level]} · carries options {carried}",
+        yaxis={"title": "Escalation risk (0-100)", "range": [0, 100]},
+        xaxis={"title": ""},
+        legend={
+            "title": {"text": "Risk band "},
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -0.15,
+            "x": 0,
+        },
+        bargap=0.25,
+    )
+    return fig
+
+
+def builder_description(**values: object) -> str:
+    """HTML under the live figure: the level, how convincing it is in public, what it carries."""
+    r = builder_result(**values)
+    esc = html.escape
+    public = ", ".join(EVIDENCE[k].label for k in EVIDENCE_KINDS if k in r.public) or "nothing"
+    secret = ", ".join(
+        EVIDENCE[k].label for k in EVIDENCE_KINDS if k in r.evidence and k not in r.public
+    )
+    lines = [
+        f"<b>Public attribution level:</b> {esc(LEVEL_LABELS[r.level])} (<code>{r.level}</code>)."
+        f" Public: {esc(public)}.",
+    ]
+    if secret:
+        lines.append(
+            f"<b>Kept secret:</b> {esc(secret)}. Published, the level would be "
+            f"{esc(LEVEL_LABELS[r.level_if_published])}."
+        )
+    lines.append(
+        f"<b>Attribution strength</b> {r.attribution:.2f} · <b>public evidence</b> "
+        f"{r.public_evidence:.2f} · <b>public case</b> {r.public_case:.2f}: convincing in "
+        f"public? <b>{esc(r.convincingness)}</b>."
+    )
+    carried = [f"{v.option} {esc(v.title)}" for v in r.verdicts if v.carried]
+    lines.append("<b>Can carry:</b> " + "; ".join(carried) + ".")
+    blocked = [
+        f"{v.option} {esc(v.title)} ({esc('; '.join(WARNING_TEXT[w] for w in v.gaps))})"
+        for v in r.verdicts
+        if not v.carried
+    ]
+    if blocked:
+        lines.append("<b>Cannot carry:</b> " + "; ".join(blocked) + ".")
+    other = sorted({w for v in r.verdicts for w in v.other_warnings}, key=WARNINGS.index)
+    if other:
+        affected = {w: [v.option for v in r.verdicts if w in v.other_warnings] for w in other}
+        notes = "; ".join(f"{esc(WARNING_TEXT[w])} ({_options_phrase(affected[w])})" for w in other)
+        lines.append(f"<b>Other warnings, not about attribution:</b> {notes}.")
+    if r.public == {"claim_by_attackers"}:
+        lines.append(
+            "<b>Careful:</b> the only public evidence is the attackers' own claim. It names the "
+            "name they chose, which for a state operation in disguise is the mask."
+        )
+    items = "".join(f"<li>{line}</li>" for line in lines)
+    return f"<ul style='margin:0;padding-left:1.2em;line-height:1.5'>{items}</ul>"
+
+
+# --- Tables and figures from the data ----------------------------------------------------------
+
+
+def years_to_attribution(incidents: pd.DataFrame) -> pd.Series:
+    """Years from an incident's start to the year its strongest public attribution was reached,
+    indexed by incident id; incidents never attributed (level ``none``) are left out.
+
+    ``attribution_year`` records when the *strongest* level was first reached (data/README.md),
+    so an earlier, weaker attribution may exist: this is the time to the strongest one.
+    """
+    for column in ("id", "start_year", "attribution_year"):
+        if column not in incidents.columns:
+            raise ValueError(
+                f"incidents: missing column {column!r}; use course.data.load_incidents"
+            )
+    known = incidents.dropna(subset=["attribution_year"])
+    years = (known["attribution_year"] - known["start_year"]).astype(int)
+    return pd.Series(years.to_numpy(), index=known["id"].to_numpy(), name="years")
+
+
+def false_flags(incidents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """The state operations disguised as criminal or hacktivist ones (``state_disguised``).
+
+    Columns: id, name, actor (who it really was and the mask it wore, as coded), host_state,
+    start_year, first_response_year (the year of the earliest public response by any state in
+    ``responses``), attribution, attribution_year and years (start to strongest attribution).
+    Sorted by start year, then id.
+    """
+    disguised = incidents.loc[incidents["actor_type"] == "state_disguised"].copy()
+    first = (
+        responses.assign(year=responses["date"].str[:4].astype(int))
+        .groupby("incident_id")["year"]
+        .min()
+    )
+    disguised["first_response_year"] = disguised["id"].map(first).astype("Int64")
+    disguised["years"] = years_to_attribution(disguised).reindex(disguised["id"]).to_numpy()
+    columns = [
+        "id",
+        "name",
+        "actor",
+        "host_state",
+        "start_year",
+        "first_response_year",
+        "attribution",
+        "attribution_year",
+        "years",
+    ]
+    return disguised.sort_values(["start_year", "id"])[columns].reset_index(drop=True)
+
+
+def false_flag_figure(table: pd.DataFrame) -> go.Figure:
+    """A timeline per disguised operation: start, first public response by a state, and the
+    year the strongest attribution was reached (coloured by that level). ``table`` comes from
+    :func:`false_flags`.
+    """
+    required = {"name", "start_year", "first_response_year", "attribution", "attribution_year"}
+    missing = sorted(required - set(table.columns))
+    if missing:
+        raise ValueError(f"table: missing column(s) {', '.join(missing)}; use false_flags()")
+    rows = table.sort_values(["start_year", "name"], ascending=[False, False])
+    names = rows["name"].tolist()
+    starts = rows["start_year"].astype(int).tolist()
+    ends = rows["attribution_year"].astype(int).tolist()
+    fig = go.Figure()
+    line_x: list[float | None] = []
+    line_y: list[str | None] = []
+    for name, start, end in zip(names, starts, ends, strict=True):
+        line_x += [start, end, None]
+        line_y += [name, name, None]
+    fig.add_scatter(
+        x=line_x,
+        y=line_y,
+        mode="lines",
+        line={"color": "#999999", "width": 3},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+    fig.add_scatter(
+        x=starts,
+        y=names,
+        mode="markers",
+        marker={"symbol": "circle-open", "size": 13, "color": "#444444", "line": {"width": 2}},
+        name="operation starts",
+        hovertemplate="%{y}<br>started %{x}<extra></extra>",
+    )
+    for level in ATTRIBUTION_LEVELS:
+        part = rows.loc[rows["attribution"] == level]
+        fig.add_scatter(
+            x=part["attribution_year"].astype(int).tolist(),
+            y=part["name"].tolist(),
+            mode="markers",
+            marker={"symbol": "circle", "size": 15, "color": LEVEL_COLOURS[level]},
+            name=f"strongest attribution: {LEVEL_LABELS[level]}",
+            hovertemplate="%{y}<br>" + LEVEL_LABELS[level] + " in %{x}<extra></extra>",
+            visible=True if len(part) else "legendonly",
+            showlegend=bool(len(part)),
+        )
+    has_response = rows["first_response_year"].notna()
+    fig.add_scatter(
+        x=rows.loc[has_response, "first_response_year"].astype(int).tolist(),
+        y=rows.loc[has_response, "name"].tolist(),
+        mode="markers",
+        marker={"symbol": "diamond", "size": 9, "color": "#000000"},
+        name="first public response",
+        hovertemplate="%{y}<br>first response %{x}<extra></extra>",
+    )
+    fig.update_layout(
+        title="State operations in disguise: from start to unmasking",
+        xaxis={"title": "Year", "dtick": 1},
+        yaxis={"title": ""},
+        height=max(420, 48 * len(names) + 200),
+        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+    )
+    return fig
+
+
+def attribution_by_actor_figure(incidents: pd.DataFrame) -> go.Figure:
+    """Stacked bars: incidents per actor type, split by the strongest public attribution."""
+    return count_bar(
+        incidents,
+        "actor_type",
+        colour_by="attribution",
+        order=list(ACTOR_TYPES),
+        colour_order=list(ATTRIBUTION_LEVELS),
+        title="Who attacked, and how far public attribution went",
+        labels={**ACTOR_TYPE_LABELS, **LEVEL_LABELS, "actor_type": "Actor type",
+                "attribution": "Strongest attribution"},
+    )  # fmt: skip
+
+
+def posture_by_actor_table(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per actor type (rows) and host-state posture (columns), with plain labels.
+
+    Read with Maurer's relationships in mind: a sponsoring host directs or supports the
+    attackers; an able but unwilling one tolerates them.
+    """
+    table = pd.crosstab(incidents["actor_type"], incidents["host_posture"])
+    table = table.reindex(index=list(ACTOR_TYPES), columns=list(HOST_POSTURES), fill_value=0)
+    table.index = [ACTOR_TYPE_LABELS[a] for a in table.index]
+    table.columns = [POSTURE_LABELS[p] for p in table.columns]
+    table.index.name = "actor type"
+    table.columns.name = "host state"
+    return table

@@ -1,0 +1,967 @@
+"""Host-state diagnosis for lesson 03: from three answers to a posture and the next options.
+
+Why this module exists: the policy brief (van der Meer 2020) ties its first options to the
+conduct of the *host state*, the state from whose territory the attackers work. A request comes
+first; help follows if the host is willing but unable; diplomatic pressure if it is able but
+unwilling; and a host that directs or shields the attackers is an opponent, not a partner. This
+module turns that reasoning into a pure, tested function, so the lesson's widget only wires three
+drop-downs to it:
+
+    diagnose(able, willing, involved) -> Diagnosis
+
+Each answer is ``True``/``False`` or ``"yes"``, ``"no"``, ``"unknown"``. The result names one of
+the four postures of ``course.escalation.HOST_STATES`` (the data's ``host_posture`` values minus
+``unknown``) and gives, for each of the seven options, whether the brief's reasoning opens it
+*next*, only under a *condition*, or *not* for this host, with the reason and the brief's
+section in quotation marks.
+
+How the answers decide the posture (first rule that applies wins):
+
+1. ``involved == "yes"`` -> ``sponsor``. Involvement trumps everything: a state that directs
+   or shields the attackers cannot be counted on to stop them, whatever it says.
+2. ``willing == "no"`` -> ``able_unwilling``. Unwillingness is decisive: help offered to a
+   state that will not act changes nothing. The brief has no box for a host that is both
+   unwilling and unable; it lands here, and the reasoning says so.
+3. ``able == "no"`` -> ``willing_unable``.
+4. otherwise -> ``willing_able``.
+
+How ``"unknown"`` is handled: as the most cooperative reading, never as a guess of guilt, and
+the diagnosis is marked *provisional* with one sentence per assumption. Involvement is not
+presumed without evidence (the data card, too, never infers a posture from a country's
+reputation). Willingness and ability are presumed until a request shows otherwise, because the
+request (option 1) is how a victim finds out: it accuses nobody, and in many cases the host
+then acts ("Option 1"). So with every answer unknown the diagnosis is ``willing_able`` and the
+first step is the request.
+
+The legal basis of each option is not decided here: ``assess`` in ``course.escalation`` gives
+it (the one legal ladder of the course, see ``docs/model.md``), together with the option's
+escalation risk in a fixed reference case (:data:`REFERENCE_CASE`) for the figure.
+
+Also here: the lesson's figures built from ``data/`` (which options states used against which
+host posture; the requests made to host states) and the static table of the legal ladder.
+A model never draws and a widget never reads files: the data functions take frames as
+arguments, loaded by the notebook with ``course.data``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from course.data import HOST_POSTURES, RESPONSE_OPTIONS
+from course.escalation import (
+    HOST_STATES,
+    LEGAL_BASES,
+    LEGAL_BASIS_TEXT,
+    OPTIONS,
+    Scenario,
+    assess,
+)
+from course.quiz import MultipleChoice, Quiz
+from course.theme import PALETTE, option_colour
+
+__all__ = [
+    "ANSWERS",
+    "ANSWER_LABELS",
+    "DEFAULT_ANSWERS",
+    "FIELDS",
+    "LEGAL_BASIS_COLOURS",
+    "LEGAL_BASIS_LABELS",
+    "POSTURE_LABELS",
+    "POSTURE_TEXT",
+    "QUESTIONS",
+    "QUESTION_IDS",
+    "REFERENCE_CASE",
+    "STATUSES",
+    "STATUS_LABELS",
+    "Diagnosis",
+    "Step",
+    "describe_diagnosis",
+    "diagnose",
+    "diagnosis_figure",
+    "legal_ladder_table",
+    "normalise_answer",
+    "options_by_posture",
+    "options_by_posture_figure",
+    "requests_to_hosts",
+    "self_check",
+    "self_check_question",
+    "table_view",
+]
+
+# --------------------------------------------------------------------------------------------
+# Vocabulary
+# --------------------------------------------------------------------------------------------
+
+ANSWERS: Final = ("yes", "no", "unknown")
+"""Allowed text answers; ``True``/``False`` are accepted as ``"yes"``/``"no"``."""
+
+ANSWER_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {"yes": "Yes", "no": "No", "unknown": "Don't know"}
+)
+"""How the answers read in a drop-down."""
+
+FIELDS: Final = ("able", "willing", "involved")
+"""The three questions, in the order the widget asks them."""
+
+QUESTIONS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "able": "Able: has the host state the laws, police and experts to act?",
+        "willing": "Willing: does it act (or has it acted) when asked?",
+        "involved": "Involved: does it direct, pay or shield the attackers?",
+    }
+)
+"""Short question labels for the widget's controls."""
+
+DEFAULT_ANSWERS: Final[Mapping[str, str]] = MappingProxyType(
+    {"able": "unknown", "willing": "unknown", "involved": "unknown"}
+)
+"""Where a victim starts: nothing known yet about the host."""
+
+POSTURE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "willing_able": "willing and able",
+        "willing_unable": "willing but unable",
+        "able_unwilling": "able but unwilling",
+        "sponsor": "sponsor (involved)",
+        "unknown": "unknown (no conduct to judge)",
+    }
+)
+"""Plain labels for the host postures, including the data's ``unknown``."""
+
+POSTURE_TEXT: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "willing_able": "The host state can act against the attackers and is ready to do so.",
+        "willing_unable": (
+            "The host state wants to act but lacks the laws, police, experts or control to do so."
+        ),
+        "able_unwilling": (
+            "The host state could act but does little or nothing, although it knows or has been "
+            "told that attacks come from its territory."
+        ),
+        "sponsor": (
+            "The host state directs, employs or shields the attackers: it is a party to the "
+            "attack, not a bystander."
+        ),
+    }
+)
+"""One sentence per posture the diagnosis can give."""
+
+STATUSES: Final = ("next", "conditional", "not_indicated")
+"""What the brief's reasoning says about an option for this host, most open first."""
+
+STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "next": "opened next",
+        "conditional": "only under a condition",
+        "not_indicated": "not indicated for this host",
+    }
+)
+
+LEGAL_BASIS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "none_needed": "No legal basis needed",
+        "retorsion": "Retorsion",
+        "countermeasure": "Countermeasure",
+        "self_defence": "Self-defence",
+    }
+)
+"""Short names of the rungs of the legal ladder, for legends and tables."""
+
+LEGAL_BASIS_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "none_needed": PALETTE[2],  # bluish green: nothing to justify
+        "retorsion": PALETTE[0],  # blue
+        "countermeasure": PALETTE[1],  # orange
+        "self_defence": PALETTE[5],  # vermillion: force
+    }
+)
+"""One theme colour per rung, calm to alarming (taken from the course palette)."""
+
+REFERENCE_CASE: Final[Mapping[str, object]] = MappingProxyType(
+    {"attack_scale": "large", "attribution": 0.8, "public_evidence": 0.5, "target": "actor"}
+)
+"""The fixed case in which the figure scores each option (the worked example of
+``docs/model.md``): a large-scale attack, attribution 0.8, half the evidence public, response
+aimed at the attackers. Only the host posture changes with the answers."""
+
+_TALLINN_RULES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "none_needed": "none: asking or helping wrongs nobody",
+        "retorsion": "none: the act is lawful in itself",
+        "countermeasure": "Rules 20-25 (necessity, Rule 26, is a narrow extra plea)",
+        "self_defence": "the Manual's rules on self-defence against an armed attack",
+    }
+)
+_PRECONDITION: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "none_needed": "nothing",
+        "retorsion": "nothing (it is unfriendly, not unlawful)",
+        "countermeasure": (
+            "an internationally wrongful act by the state it is aimed at, usually after asking "
+            "that state to stop; it must be proportionate and taken by the injured state"
+        ),
+        "self_defence": "an armed attack: one that kills, injures or destroys on a large scale",
+    }
+)
+
+# --------------------------------------------------------------------------------------------
+# The brief's reasoning, per posture and option: (status, reason).
+# Section names in quotation marks are the brief's headings.
+# --------------------------------------------------------------------------------------------
+
+_Plan = Mapping[int, tuple[str, str]]
+
+_PLANS: Final[Mapping[str, _Plan]] = MappingProxyType(
+    {
+        "willing_able": {
+            1: (
+                "next",
+                "Ask it to act. A state that can and will act usually does once asked, through "
+                'CERT experts, the police or diplomats; the request accuses nobody ("Option 1").',
+            ),
+            2: (
+                "not_indicated",
+                "Not needed: the host already has the means. Help is for a host that is willing "
+                'but unable ("Option 2").',
+            ),
+            3: (
+                "not_indicated",
+                "Nothing to protest: the host is cooperating, and a protest is meant for a host "
+                'that does little or nothing after a request ("Option 3").',
+            ),
+            4: (
+                "conditional",
+                "Only in support: your charges and warrants can back the host's arrests and "
+                'trials, which may also take place there ("Option 4").',
+            ),
+            5: (
+                "not_indicated",
+                "Not indicated: sanctions aim at the attackers or at a state that is not taking "
+                'effective action ("Option 5"), and this host is acting.',
+            ),
+            6: (
+                "not_indicated",
+                "Not indicated: hacking into a cooperating state's networks would breach its "
+                "sovereignty; a joint operation with its consent is the route.",
+            ),
+            7: (
+                "not_indicated",
+                "Not indicated: force on a cooperating state's territory has no legal basis "
+                'and would turn a partner into an opponent ("Option 7").',
+            ),
+        },
+        "willing_unable": {
+            1: (
+                "next",
+                "Ask first: the host wants to help, and a request through CERTs or the police "
+                'says what is needed ("Option 1").',
+            ),
+            2: (
+                "next",
+                "Then help it act: send technical or police experts now, and build its capacity "
+                'for the long term ("Option 2").',
+            ),
+            3: (
+                "not_indicated",
+                "Not indicated: protesting against a state that is trying would breed "
+                "resentment and give it no new means.",
+            ),
+            4: (
+                "conditional",
+                "Possible against the attackers themselves: charges wrong nobody, but stay "
+                'mostly symbolic while the suspects are out of reach ("Option 4").',
+            ),
+            5: (
+                "conditional",
+                "Only against the attackers (travel bans, frozen assets): sanctions on a host "
+                'that is trying would punish the wrong party ("Option 5").',
+            ),
+            6: (
+                "conditional",
+                "Only with the host's consent, e.g. a joint operation against the attackers' "
+                "servers; without it, it would breach the sovereignty of a state that did "
+                "nothing wrong.",
+            ),
+            7: (
+                "not_indicated",
+                'Not indicated: a host that wants to act can be helped, not struck ("Option 7").',
+            ),
+        },
+        "able_unwilling": {
+            1: (
+                "next",
+                "Ask first, even if you expect a refusal: a formal request means the host can "
+                "no longer say it did not know, and a refusal shows its unwillingness "
+                '("Option 1").',
+            ),
+            2: (
+                "not_indicated",
+                "Not indicated: the host lacks the will, not the means, so help changes nothing.",
+            ),
+            3: (
+                "next",
+                "Protest, in private first and then in public, perhaps expelling diplomats: it "
+                "costs the host reputation and hints that it shelters the attackers "
+                '("Option 3").',
+            ),
+            4: (
+                "next",
+                "Charge the attackers: a public signal that they are known, though mostly "
+                'symbolic while they stay at home ("Option 4").',
+            ),
+            5: (
+                "next",
+                "Sanction the attackers and, if the host still does nothing, the state itself, "
+                'saying what would end the sanctions ("Option 5").',
+            ),
+            6: (
+                "conditional",
+                "The brief mentions a cyber-attack on a capable but unwilling state, but that "
+                "needs a countermeasure, an answer to a state's wrongful act. Whether doing "
+                'nothing is such an act is what states dispute ("Option 6"; "Due diligence").',
+            ),
+            7: (
+                "conditional",
+                "Only after a destructive attack that amounts to an armed attack; force on the "
+                'territory of a state that did not itself attack is contested ("Option 7").',
+            ),
+        },
+        "sponsor": {
+            1: (
+                "conditional",
+                "Harmless, and it puts the state on record, but it asks the patron to restrain "
+                "its own proxies: it rarely works with a state that hides behind them "
+                '("Non-state actors in cyberspace").',
+            ),
+            2: (
+                "not_indicated",
+                "Not indicated: the help would go to the attackers' patron.",
+            ),
+            3: (
+                "next",
+                "Name the state and protest: public attribution, summoning the ambassador, "
+                'expulsions ("Option 3").',
+            ),
+            4: (
+                "next",
+                "Charge the people involved and say in public what the state did: naming and "
+                'shaming ("Option 4").',
+            ),
+            5: (
+                "next",
+                "Sanction the people, firms and state bodies involved, with clear conditions "
+                'for lifting the sanctions ("Option 5").',
+            ),
+            6: (
+                "conditional",
+                "A countermeasure is available in principle, since the sponsor's own conduct "
+                "is wrongful if the attribution holds; but the sponsor is the most likely to "
+                'strike back ("Option 6"; "Concluding remarks").',
+            ),
+            7: (
+                "conditional",
+                "Only after a destructive attack amounting to an armed attack by the state; the "
+                'highest escalation risk, to use with restraint ("Option 7"; "Concluding '
+                'remarks").',
+            ),
+        },
+    }
+)
+
+if set(_PLANS) != set(HOST_STATES) or any(set(p) != set(OPTIONS) for p in _PLANS.values()):
+    raise AssertionError("every host posture needs a status for each of the seven options")
+
+# --------------------------------------------------------------------------------------------
+# Diagnosis
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What the diagnosis says about one option for this host."""
+
+    option: int
+    title: str
+    status: str
+    reason: str
+    legal_basis: str
+    risk: float
+    rank: int | None
+    """Position among the options opened next (1 = first), None for the others."""
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """A host state's posture from three answers, and what it means for the seven options."""
+
+    able: str
+    willing: str
+    involved: str
+    posture: str
+    reasoning: str
+    assumptions: tuple[str, ...]
+    steps: tuple[Step, ...]
+    """All seven options, in ladder order 1..7."""
+
+    @property
+    def provisional(self) -> bool:
+        """True when an "unknown" answer decided the posture, so it rests on an assumption.
+
+        An unknown that the rules never reach (ability, once the host is known to be involved
+        or unwilling) changes nothing and does not make the diagnosis provisional.
+        """
+        return bool(self.assumptions)
+
+    @property
+    def next_steps(self) -> tuple[Step, ...]:
+        """The options opened next, in the order to try them (lightest first)."""
+        return tuple(s for s in self.steps if s.status == "next")
+
+    @property
+    def next_options(self) -> tuple[int, ...]:
+        """Option numbers opened next, in order."""
+        return tuple(s.option for s in self.next_steps)
+
+    def options_with(self, status: str) -> tuple[int, ...]:
+        """Option numbers with the given status ("next", "conditional", "not_indicated")."""
+        if status not in STATUSES:
+            raise ValueError(f"status: got {status!r}; allowed: {', '.join(STATUSES)}")
+        return tuple(s.option for s in self.steps if s.status == status)
+
+
+def normalise_answer(field: str, value: object) -> str:
+    """``True``/``False``/"yes"/"no"/"unknown" -> "yes"/"no"/"unknown"; anything else raises.
+
+    Strict on purpose: "Yes", "maybe", ``None`` or ``1`` would be a guess about what the
+    student meant, and a diagnosis built on a guess teaches the wrong thing.
+    """
+    if field not in FIELDS:
+        raise ValueError(f"field: got {field!r}; allowed: {', '.join(FIELDS)}")
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, str) and value in ANSWERS:
+        return value
+    raise ValueError(f"{field}: got {value!r}; allowed: True, False, 'yes', 'no', 'unknown'")
+
+
+def _posture(able: str, willing: str, involved: str) -> tuple[str, str, tuple[str, ...]]:
+    """The posture, a sentence of reasoning and the assumptions made for "unknown" answers."""
+    assumptions: list[str] = []
+    if involved == "unknown":
+        assumptions.append(
+            "Involvement is not presumed without evidence; revisit the diagnosis if the host "
+            "turns out to direct, pay or shield the attackers."
+        )
+    if involved == "yes":
+        return (
+            "sponsor",
+            "The host state is involved in the attacks. Involvement outweighs any promise to "
+            "act: a state cannot be relied on to stop attackers it directs or shields.",
+            (),
+        )
+    if willing == "unknown":
+        assumptions.append(
+            "Willingness is presumed until a request is refused or ignored: the request is how "
+            "you find out."
+        )
+    if willing == "no":
+        text = "The host state is not willing to act, and it is not shown to be involved."
+        if able == "no":
+            text += (
+                " It also lacks the means, but the brief has no box for that mix: unwillingness "
+                "is decisive, because help offered to a state that will not act changes nothing."
+            )
+        elif able == "unknown":
+            text += " Whether it could act matters less: unwillingness is decisive."
+        return "able_unwilling", text, tuple(assumptions)
+    if able == "no":
+        return (
+            "willing_unable",
+            "Your answers say it lacks the means; its willingness is "
+            + ("confirmed." if willing == "yes" else "presumed until a request is refused."),
+            tuple(assumptions),
+        )
+    if able == "unknown":
+        assumptions.append(
+            "Ability is presumed until the host's answer to a request shows otherwise."
+        )
+    return (
+        "willing_able",
+        "Your answers say so."
+        if (able, willing) == ("yes", "yes")
+        else "Nothing known contradicts this yet: a request will show whether it holds.",
+        tuple(assumptions),
+    )
+
+
+def diagnose(able: bool | str, willing: bool | str, involved: bool | str) -> Diagnosis:
+    """Diagnose a host state from three answers (see the module docstring for the rules).
+
+    Each answer is ``True``, ``False``, ``"yes"``, ``"no"`` or ``"unknown"``; anything else
+    raises ``ValueError`` naming the field and the allowed values. Legal bases and reference
+    risks come from ``course.escalation.assess``.
+    """
+    answers = {
+        f: normalise_answer(f, v) for f, v in zip(FIELDS, (able, willing, involved), strict=True)
+    }
+    posture, reasoning, assumptions = _posture(**answers)
+    plan = _PLANS[posture]
+    steps: list[Step] = []
+    rank = 0
+    for number, option in OPTIONS.items():
+        status, reason = plan[number]
+        assessment = assess(Scenario(option=number, host_state=posture, **REFERENCE_CASE))
+        if status == "next":
+            rank += 1
+        steps.append(
+            Step(
+                option=number,
+                title=option.title,
+                status=status,
+                reason=reason,
+                legal_basis=assessment.legal_basis,
+                risk=assessment.risk,
+                rank=rank if status == "next" else None,
+            )
+        )
+    return Diagnosis(
+        posture=posture,
+        reasoning=reasoning,
+        assumptions=assumptions,
+        steps=tuple(steps),
+        **answers,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Widget: figure and description (pure functions of the three answers)
+# --------------------------------------------------------------------------------------------
+
+_OPACITY: Final[Mapping[str, float]] = MappingProxyType(
+    {"next": 1.0, "conditional": 0.45, "not_indicated": 0.12}
+)
+_PATTERN: Final[Mapping[str, str]] = MappingProxyType(
+    {"next": "", "conditional": "/", "not_indicated": ""}
+)
+
+
+def _ordinal(n: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(n, f"{n}th")
+
+
+def _bar_text(step: Step) -> str:
+    if step.status == "next":
+        return f"next: {_ordinal(step.rank or 0)}"
+    if step.status == "conditional":
+        return "only if ..."
+    return "not indicated"
+
+
+def _option_label(number: int) -> str:
+    return f"{number} {OPTIONS[number].title}"
+
+
+_SHORT_TITLES: Final[Mapping[int, str]] = MappingProxyType(
+    {
+        1: "Request to the host",
+        2: "Capacity-building",
+        3: "Diplomatic action",
+        4: "Legal measures",
+        5: "Sanctions",
+        6: "Cyber retaliation",
+        7: "Military retaliation",
+    }
+)
+
+
+def _short_label(number: int) -> str:
+    """Axis label short enough to leave the bars room on a 700-pixel figure."""
+    return f"{number} {_SHORT_TITLES[number]}"
+
+
+def diagnosis_figure(able: bool | str, willing: bool | str, involved: bool | str) -> go.Figure:
+    """The seven options as a ladder (1 at the bottom), coloured by the legal basis they need.
+
+    Bar length is each option's escalation risk in :data:`REFERENCE_CASE` against this host;
+    opened options are solid, conditional ones hatched and pale, the rest faint. One bar trace
+    per legal basis, always the same four, plus four legend-only markers (so the legend shows
+    solid colours whatever the first bar's status): eight traces for every input, so a widget
+    updates the figure in place.
+    """
+    d = diagnose(able, willing, involved)
+    fig = go.Figure()
+    for basis in LEGAL_BASES:
+        steps = [s for s in d.steps if s.legal_basis == basis]
+        fig.add_bar(
+            y=[_short_label(s.option) for s in steps],
+            x=[round(s.risk, 1) for s in steps],
+            orientation="h",
+            name=LEGAL_BASIS_LABELS[basis],
+            showlegend=False,
+            text=[_bar_text(s) for s in steps],
+            textposition="outside",
+            cliponaxis=False,
+            marker={
+                "color": LEGAL_BASIS_COLOURS[basis],
+                "opacity": [_OPACITY[s.status] for s in steps],
+                "pattern": {"shape": [_PATTERN[s.status] for s in steps]},
+            },
+            customdata=[[STATUS_LABELS[s.status], s.reason] for s in steps],
+            hovertemplate="%{y}<br>risk %{x} (reference case)<br>%{customdata[0]}<extra></extra>",
+        )
+    for basis in LEGAL_BASES:
+        fig.add_scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=LEGAL_BASIS_LABELS[basis],
+            marker={"color": LEGAL_BASIS_COLOURS[basis], "symbol": "square", "size": 14},
+            hoverinfo="skip",
+        )
+    flag = " (provisional)" if d.provisional else ""
+    fig.update_layout(
+        title={
+            "text": f"Host state: {POSTURE_LABELS[d.posture]}{flag}<br><sup>Solid: opened next. "
+            "Hatched: only under a condition. Faint: not indicated.</sup>"
+        },
+        xaxis={"title": "Escalation risk in the reference case (0-100)", "range": [0, 100]},
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": [_short_label(n) for n in OPTIONS],
+            "title": "",
+        },
+        legend={
+            "title": {"text": "Legal basis needed"},
+            "traceorder": "normal",
+            "x": 0.99,
+            "xanchor": "right",
+            "y": 0.01,
+            "yanchor": "bottom",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+        margin={"t": 100},
+        barmode="overlay",
+        bargap=0.25,
+        height=560,
+    )
+    return fig
+
+
+def describe_diagnosis(able: bool | str, willing: bool | str, involved: bool | str) -> str:
+    """HTML under the widget's figure: posture, reasoning, assumptions, the steps in order."""
+    d = diagnose(able, willing, involved)
+    esc = html.escape
+    parts = [
+        f"<p><strong>Posture: {esc(POSTURE_LABELS[d.posture])}.</strong> "
+        f"{esc(POSTURE_TEXT[d.posture])} {esc(d.reasoning)}</p>"
+    ]
+    if d.assumptions:
+        items = "".join(f"<li>{esc(a)}</li>" for a in d.assumptions)
+        parts.append(
+            f"<p><em>Provisional, because some answers are unknown:</em></p><ul>{items}</ul>"
+        )
+    nexts = "".join(
+        f"<li><strong>{esc(_option_label(s.option))}</strong> "
+        f"({esc(LEGAL_BASIS_LABELS[s.legal_basis]).lower()}): {esc(s.reason)}</li>"
+        for s in d.next_steps
+    )
+    parts.append(f"<p><strong>Next, in this order:</strong></p><ol>{nexts}</ol>")
+    conditional = [s for s in d.steps if s.status == "conditional"]
+    if conditional:
+        items = "".join(
+            f"<li><strong>{esc(_option_label(s.option))}</strong>: {esc(s.reason)}</li>"
+            for s in conditional
+        )
+        parts.append(f"<p><strong>Only under a condition:</strong></p><ul>{items}</ul>")
+    closed = ", ".join(str(n) for n in d.options_with("not_indicated")) or "none"
+    parts.append(f"<p>Not indicated for this host: options {esc(closed)}.</p>")
+    return "<div class='course-diagnosis'>" + "".join(parts) + "</div>"
+
+
+# --------------------------------------------------------------------------------------------
+# Static views: the legal ladder, and what the data show
+# --------------------------------------------------------------------------------------------
+
+
+def table_view(frame: pd.DataFrame, *, index: bool = True):
+    """A table for the notebook: full cell text (pandas' own display cuts long text to 50
+    characters), left-aligned so sentences read naturally, optionally without the index."""
+    styler = frame.style.set_properties(**{"text-align": "left", "vertical-align": "top"})
+    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    return styler if index else styler.hide(axis="index")
+
+
+def legal_ladder_table() -> pd.DataFrame:
+    """The legal ladder as a table, lightest rung first, with the options that need each rung.
+
+    Which option needs which rung is read from ``course.escalation.assess`` (any scenario will
+    do: the rule depends on the option alone), so this table cannot drift from the model.
+    """
+    needed: dict[str, list[str]] = {basis: [] for basis in LEGAL_BASES}
+    for number in OPTIONS:
+        basis = assess(Scenario(option=number, host_state="willing_able", **REFERENCE_CASE))
+        needed[basis.legal_basis].append(_option_label(number))
+    return pd.DataFrame(
+        {
+            "rung": range(1, len(LEGAL_BASES) + 1),
+            "legal basis": [LEGAL_BASIS_LABELS[b] for b in LEGAL_BASES],
+            "what it means": [LEGAL_BASIS_TEXT[b] for b in LEGAL_BASES],
+            "it requires": [_PRECONDITION[b] for b in LEGAL_BASES],
+            "options that need it": ["; ".join(needed[b]) for b in LEGAL_BASES],
+            "Tallinn Manual 2.0": [_TALLINN_RULES[b] for b in LEGAL_BASES],
+        }
+    ).set_index("rung")
+
+
+_LADDER: Final = RESPONSE_OPTIONS[:7]
+
+
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"joined: missing column(s) {', '.join(missing)}; pass the frame from "
+            "course.data.responses_with_incidents()"
+        )
+
+
+def options_by_posture(joined: pd.DataFrame) -> pd.DataFrame:
+    """Responses per option (rows "1".."7") and host posture (columns), zeros included.
+
+    ``joined`` is ``course.data.responses_with_incidents()``. Police takedowns
+    (``law_enforcement``) are left out: they have no place on the brief's ladder.
+    """
+    _require_columns(joined, ("option", "host_posture"))
+    ladder = joined[joined["option"].astype(str).isin(_LADDER)]
+    table = pd.crosstab(ladder["option"].astype(str), ladder["host_posture"].astype(str))
+    table = table.reindex(index=list(_LADDER), columns=list(HOST_POSTURES), fill_value=0)
+    table.index.name = "option"
+    table.columns.name = "host_posture"
+    return table
+
+
+def options_by_posture_figure(joined: pd.DataFrame) -> go.Figure:
+    """Stacked bars: for each host posture, the responses states chose, by option.
+
+    Colours follow the option ladder (pale = request, dark = force), so a bar that is pale
+    at the bottom shows a posture met mostly with light options.
+    """
+    table = options_by_posture(joined)
+    x = [POSTURE_LABELS[p] for p in table.columns]
+    fig = go.Figure()
+    for option in table.index:
+        number = int(option)
+        fig.add_bar(
+            x=x,
+            y=table.loc[option].to_list(),
+            name=_option_label(number),
+            marker_color=option_colour(number),
+            hovertemplate=f"{_option_label(number)}<br>%{{x}}: %{{y}} responses<extra></extra>",
+        )
+    fig.update_layout(
+        barmode="stack",
+        title="Which options states used, by the host state's posture",
+        xaxis_title="Host state's posture towards the incident",
+        yaxis_title="Responses",
+        legend_title_text="Option",
+        height=540,
+    )
+    return fig
+
+
+def requests_to_hosts(joined: pd.DataFrame) -> pd.DataFrame:
+    """Every option-1 response (a request to act), oldest first, with the host and outcome.
+
+    Shows to whom requests went and whether the attackers' activity stopped afterwards (which
+    is not proof that the request stopped it; see the data card).
+    """
+    columns = (
+        "incident_id",
+        "date",
+        "responder",
+        "host_state",
+        "host_posture",
+        "stopped",
+        "description",
+    )
+    _require_columns(joined, ("option", *columns))
+    requests = joined.loc[joined["option"].astype(str) == "1", list(columns)]
+    return requests.sort_values(["date", "incident_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Self-check (the lesson's quiz; question 4 is built from the data)
+# --------------------------------------------------------------------------------------------
+
+_REQUEST_FEEDBACK: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "willing_able": (
+            "a cooperating host acts on a request, so the victim's first and simplest option "
+            "is also the one that shows up"
+        ),
+        "willing_unable": (
+            "a willing host that lacks the means is the case the brief's option 2 is built "
+            "for; the data card explains how rarely the evidence allows this coding"
+        ),
+        "able_unwilling": (
+            "requests to an unwilling host are made, refused or ignored: what makes the host "
+            "'unwilling' in the data is often exactly that"
+        ),
+        "sponsor": (
+            "a sponsor is rarely asked to stop its own proxies; the request table shows to "
+            "whom such requests went instead"
+        ),
+        "unknown": (
+            "'unknown' means no documented request or conduct to judge the host by, so "
+            "requests cannot appear here by definition"
+        ),
+    }
+)
+
+
+QUESTION_IDS: Final = ("03.q1", "03.q2", "03.q3", "03.q4")
+"""The self-check's question ids, in order."""
+
+
+def _q1() -> MultipleChoice:
+    """Where the due diligence norm sits in the 2015 report (and the brief's footnote)."""
+    return MultipleChoice(
+        "03.q1",
+        "Which paragraph of the 2015 UN GGE report (A/70/174) holds the norm that states should "
+        "not knowingly allow their territory to be used for internationally wrongful acts "
+        "using ICTs?",
+        [
+            "Paragraph 13(c)",
+            "Paragraph 13(h), as the brief's footnote says",
+            "None: the report left due diligence out because states could not agree",
+            "Article 51 of the UN Charter",
+        ],
+        answer=1,
+        feedback=[
+            "Right. Norm 13(c) holds that wording. The brief's footnote points to 13(h), a "
+            "reminder to open the source before you quote it.",
+            "Not quite. 13(h) asks states to answer requests for help when critical "
+            "infrastructure is hit, including activity from their territory: close in spirit "
+            "(it is the norm behind option 1), but not the due diligence wording.",
+            "No. The report does contain the norm; what states disagree about is what it "
+            "requires in practice and whether it binds them.",
+            "No. Article 51 is about self-defence against an armed attack, the top rung of the "
+            "legal ladder, not about policing one's own territory.",
+        ],
+    )
+
+
+def _q2() -> MultipleChoice:
+    """A willing but unable host: what opens next."""
+    return MultipleChoice(
+        "03.q2",
+        "After your request, a host state's police searched the attackers' homes but say they "
+        "lack experts to examine the seized computers. What does the brief's reasoning open "
+        "next?",
+        [
+            "Capacity-building: send experts and help the host build its own skills",
+            "A public diplomatic protest against the host state",
+            "Sanctions on the host state's ministries",
+            "A cyber operation against the attackers' servers, without asking the host",
+        ],
+        answer=1,
+        feedback=[
+            "Right. The host is willing but unable: help is the brief's option 2, and it "
+            "carries hardly any risk of a hostile reaction.",
+            "No. A protest is for a host that does little or nothing although it could act; "
+            "this one is trying, and a protest would only breed resentment.",
+            "No. Sanctions aim at the attackers or at a state that is not taking effective "
+            "action; punishing a host that is trying hits the wrong party.",
+            "No. Without the host's consent this would breach the sovereignty of a state that "
+            "did nothing wrong, and it is the riskiest way to get the same result.",
+        ],
+    )
+
+
+def _q3() -> MultipleChoice:
+    """Why "should" matters for a countermeasure."""
+    return MultipleChoice(
+        "03.q3",
+        "The 2015 norm says states *should* not knowingly allow their territory to be used for "
+        "wrongful acts. Why does the word matter to a victim state thinking of hacking back "
+        "into servers in an unwilling host state?",
+        [
+            "A hack-back needs a wrongful act by the host; ignoring a voluntary norm "
+            "may not be one",
+            "'Should' makes any response lawful, so the hack-back needs no justification",
+            "It does not matter: a hack-back is retorsion, which is always lawful",
+            "It does not matter: only self-defence can answer a breach of a norm",
+        ],
+        answer=1,
+        feedback=[
+            "Right. Intruding into systems abroad is unlawful in itself, so it needs a "
+            "countermeasure's justification, and that needs a wrongful act by the host. Whether "
+            "failing due diligence is one is the very question states dispute.",
+            "No. 'Should' weakens the duty of the host, not the limits on the victim: the "
+            "hack-back still has to be justified.",
+            "No. Retorsion covers acts that are lawful anyway (protests, expulsions, most "
+            "sanctions). Breaking into another state's networks is not one of them.",
+            "No. Self-defence answers an armed attack, not a breach of a norm; it is the top "
+            "rung, and the hardest to reach.",
+        ],
+    )
+
+
+def _q4(joined: pd.DataFrame) -> MultipleChoice:
+    """Built from the data: the posture most requests were recorded for."""
+    table = options_by_posture(joined)
+    requests = table.loc["1"]
+    total = int(requests.sum())
+    most = int(requests.max())
+    postures = list(table.columns)
+    correct = {i for i, p in enumerate(postures, start=1) if int(requests[p]) == most}
+    feedback = []
+    for posture in postures:
+        count = int(requests[posture])
+        verdict = "Right" if count == most else "Not the most frequent"
+        feedback.append(
+            f"{verdict}: {count} of the {total} requests concern incidents with a "
+            f"{POSTURE_LABELS[posture]} host. In the data, {_REQUEST_FEEDBACK[posture]}."
+        )
+    return MultipleChoice(
+        "03.q4",
+        f"The course's data record {total} requests to act (option 1). For incidents with which "
+        "host posture were they recorded most often?",
+        [POSTURE_LABELS[p] for p in postures],
+        answer=next(iter(correct)) if len(correct) == 1 else correct,
+        feedback=feedback,
+    )
+
+
+def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> MultipleChoice:
+    """One self-check question of lesson 03, with feedback for every choice.
+
+    ``"03.q4"`` counts the option-1 responses per host posture in ``joined``
+    (``course.data.responses_with_incidents()``), so it follows the data; the others need no
+    data. The lesson builds its quiz as ``Quiz("Self-check", [self_check_question("03.q1"),
+    ...])``. Unknown ids raise ValueError.
+    """
+    if qid == "03.q4":
+        if joined is None:
+            raise ValueError(
+                "joined: question '03.q4' is built from the data; pass "
+                "course.data.responses_with_incidents()"
+            )
+        return _q4(joined)
+    builders = {"03.q1": _q1, "03.q2": _q2, "03.q3": _q3}
+    if qid not in builders:
+        raise ValueError(f"qid: got {qid!r}; allowed: {', '.join(QUESTION_IDS)}")
+    return builders[qid]()
+
+
+def self_check(joined: pd.DataFrame) -> Quiz:
+    """The whole self-check (ids 03.q1-03.q4) as one Quiz."""
+    return Quiz("Self-check", [self_check_question(q, joined) for q in QUESTION_IDS])

@@ -1,0 +1,628 @@
+"""Lesson 01 (non-state actors): the incident explorer, its figures, and the lesson's questions.
+
+Why this module exists: lesson 01 lets students filter the incident data by who attacked, how
+big the attack was and when it began, and see a chart and a table change together. Both are
+pure functions of the filter values (``explorer_figure``, ``explorer_table``), tested without a
+browser; the lesson only wires ``explorer_controls`` to them with `course.widgets.LiveFigure`.
+
+The lesson also asks students to apply the brief's line between small-scale crime and
+large-scale attacks to real incidents. Those questions are *built from the data*
+(``classification_questions``): the prompt is the incident's coded ``effects`` and the feedback
+explains its coded ``scale`` with the coding rule of ``data/README.md``. Only incidents whose
+scale is not flagged as uncertain may be used, because a question needs one defensible answer.
+
+Data flows one way: the functions take the frames loaded by `course.data`; none reads a file.
+"""
+
+from __future__ import annotations
+
+import html
+import numbers
+from collections.abc import Iterable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Final
+
+import ipywidgets as w
+import pandas as pd
+import plotly.graph_objects as go
+
+from course.data import ACTOR_TYPES, RESPONSE_OPTIONS, SCALES, is_uncertain
+from course.escalation import OPTIONS
+from course.figures import count_bar
+from course.quiz import MultipleChoice
+from course.theme import PALETTE, option_colour
+
+__all__ = [
+    "ACTOR_LABELS",
+    "ATTRIBUTION_LABELS",
+    "RESPONSE_LABELS",
+    "SCALE_COLOURS",
+    "SCALE_LABELS",
+    "SCALE_RULES",
+    "SCALE_TOOLS",
+    "SELF_CHECK_IDS",
+    "UNCERTAIN_MARK",
+    "actor_scale_table",
+    "classification_questions",
+    "clear_scale_ids",
+    "explorer_controls",
+    "explorer_figure",
+    "explorer_table",
+    "filter_incidents",
+    "responses_by_actor_figure",
+    "self_check_question",
+    "year_bounds",
+]
+
+# --- Plain-words labels (students have no IT or law background) ------------------------------
+
+ACTOR_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "criminal": "Criminals",
+        "hacktivist": "Hacktivists",
+        "proxy_contractor": "Proxies",
+        "patriotic_hackers": "Patriotic hackers",
+        "state_disguised": "Disguised states",
+        "non_state_armed_group": "Armed groups",
+    }
+)
+"""Short chart labels for the data's ``actor_type`` codes (same order as ``ACTOR_TYPES``)."""
+
+SCALE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {"small": "Small-scale", "large": "Large-scale", "destructive": "Destructive"}
+)
+"""Labels for the data's ``scale`` codes."""
+
+ATTRIBUTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "none": "Nobody",
+        "industry": "Security firms",
+        "claimed": "Claimed by the attackers",
+        "government": "A government",
+        "government_evidence": "A government, with evidence",
+        "joint": "Several governments",
+    }
+)
+"""Who named the attackers publicly, for the data's ordered ``attribution`` codes."""
+
+RESPONSE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        **{str(n): f"{n} {option.title}" for n, option in OPTIONS.items()},
+        "law_enforcement": "Police takedown or seizure",
+    }
+)
+"""Legend labels for the data's response ``option`` codes ("1".."7", ``law_enforcement``)."""
+
+SCALE_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
+    {"small": PALETTE[4], "large": PALETTE[1], "destructive": PALETTE[5]}
+)
+"""Sky blue, orange, vermillion from the course palette: calm to alarming, colour-blind safe."""
+
+SCALE_RULES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "small": (
+            "crime or nuisance that leaves public services and national institutions working "
+            "(theft from firms and people, defacements, attempts that were stopped), however "
+            "large the sums involved"
+        ),
+        "large": (
+            "an attack that could damage or undermine national interests: it disrupts public "
+            "services or critical infrastructure, targets an election, steals sensitive data in "
+            "bulk or wipes company systems at scale"
+        ),
+        "destructive": "an attack that causes physical damage or harms people",
+    }
+)
+"""The course's coding rule for each scale (paraphrasing the ``scale`` rule in data/README.md)."""
+
+SCALE_TOOLS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "small": (
+            "For the brief, small-scale attacks like this belong with everyday cybercrime, a "
+            "different category: the state-level options should not automatically be used "
+            "against them; police cooperation and the courts are the usual tools."
+        ),
+        "large": (
+            "This is the kind of attack the brief's seven policy options are meant for, because "
+            "it touches a country's national interests."
+        ),
+        "destructive": (
+            "Only at this level does the brief see even military retaliation being considered."
+        ),
+    }
+)
+"""Why the scale matters for the choice of response, in the brief's terms."""
+
+UNCERTAIN_MARK: Final = "†"
+"""Mark put after a table cell whose value the data flags as a judgement call."""
+
+#: Legend under the chart, in rows: the plot keeps the full width, so the actor labels stay
+#: horizontal and readable on a projector (a legend at the side squeezes them into a slant).
+_LEGEND_BELOW: Final[Mapping[str, Any]] = MappingProxyType(
+    {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0}
+)
+
+#: Table columns and the data columns whose ``uncertain`` flag marks them.
+_TABLE_FLAGS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "Years": ("start_year", "end_year"),
+        "Actor type": ("actor_type", "actor"),
+        "Scale": ("scale",),
+        "Attribution": ("attribution", "attribution_year"),
+    }
+)
+
+
+# --- Filtering ---------------------------------------------------------------------------------
+
+
+def year_bounds(incidents: pd.DataFrame) -> tuple[int, int]:
+    """First and last ``start_year`` in the data: the range the year filter may cover."""
+    if incidents.empty:
+        raise ValueError("incidents: the table is empty; load it with course.data.load_incidents")
+    years = incidents["start_year"].dropna()
+    return int(years.min()), int(years.max())
+
+
+def _codes(field: str, values: Any, allowed: Sequence[str]) -> list[str]:
+    """The selected codes as a list, in the vocabulary's order; unknown codes are refused."""
+    if isinstance(values, str):
+        values = [values]
+    if not isinstance(values, Iterable):
+        raise ValueError(
+            f"{field}: got {values!r}; allowed: a list of values from {', '.join(allowed)}"
+        )
+    chosen = list(values)
+    for value in chosen:
+        if value not in allowed:
+            raise ValueError(f"{field}: unknown value {value!r}; allowed: {', '.join(allowed)}")
+    return [code for code in allowed if code in chosen]
+
+
+def _year_range(years: Any, bounds: tuple[int, int]) -> tuple[int, int]:
+    """Check a (start, end) pair of whole years inside ``bounds``; nothing is clamped."""
+    low, high = bounds
+    allowed = f"two whole years (start, end) with {low} <= start <= end <= {high}"
+    if isinstance(years, str) or not isinstance(years, Sequence) or len(years) != 2:
+        raise ValueError(f"years: got {years!r}; allowed: {allowed}")
+    for year in years:
+        if isinstance(year, bool) or not isinstance(year, numbers.Integral):
+            raise ValueError(f"years: got {years!r}; allowed: {allowed}")
+    start, end = int(years[0]), int(years[1])
+    if start > end:
+        raise ValueError(f"years: start {start} is after end {end}; allowed: {allowed}")
+    if start < low or end > high:
+        raise ValueError(f"years: {start}-{end} reaches outside the data; allowed: {allowed}")
+    return start, end
+
+
+def filter_incidents(
+    incidents: pd.DataFrame,
+    actor_types: Iterable[str] = ACTOR_TYPES,
+    scales: Iterable[str] = SCALES,
+    years: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """The incidents of the chosen actor types and scales that *began* within ``years``.
+
+    ``years`` is an inclusive (start, end) pair inside :func:`year_bounds` (``None``: all
+    years). Filtering on the start year keeps the rule simple to state ("began between"), since
+    many campaigns have no recorded end. An empty selection of actor types or scales is allowed
+    and gives an empty table: that is an answer, not an error. Unknown codes and years outside
+    the data raise ``ValueError`` naming the field and what is allowed.
+    """
+    kinds = _codes("actor_types", actor_types, ACTOR_TYPES)
+    sizes = _codes("scales", scales, SCALES)
+    bounds = year_bounds(incidents)
+    start, end = _year_range(years, bounds) if years is not None else bounds
+    keep = (
+        incidents["actor_type"].isin(kinds)
+        & incidents["scale"].isin(sizes)
+        & incidents["start_year"].between(start, end)
+    )
+    return incidents.loc[keep.fillna(False).astype(bool)]
+
+
+# --- The explorer's figure and table ----------------------------------------------------------
+
+
+def explorer_figure(
+    incidents: pd.DataFrame,
+    actor_types: Iterable[str] = ACTOR_TYPES,
+    scales: Iterable[str] = SCALES,
+    years: Sequence[int] | None = None,
+) -> go.Figure:
+    """Horizontal bars: incidents per actor type, stacked by scale, for the current filter.
+
+    Always three traces (one per scale, in a fixed colour), so the widget updates in place; the
+    bars list the selected actor types only, in the data's order from the top. Horizontal, so
+    the labels stay readable however narrow the widget is.
+    """
+    kinds = _codes("actor_types", actor_types, ACTOR_TYPES)
+    chosen = filter_incidents(incidents, kinds, scales, years)
+    start, end = _year_range(years, year_bounds(incidents)) if years else year_bounds(incidents)
+    noun = "incident" if len(chosen) == 1 else "incidents"
+    fig = count_bar(
+        chosen,
+        "actor_type",
+        colour_by="scale",
+        order=kinds,
+        colour_order=SCALES,
+        title=f"{len(chosen)} {noun} that began in {start}-{end}",
+        labels={**ACTOR_LABELS, **SCALE_LABELS, "scale": "Scale"},
+    )
+    for trace, scale in zip(fig.data, SCALES, strict=True):
+        trace.update(
+            x=trace.y,
+            y=trace.x,
+            orientation="h",
+            marker_color=SCALE_COLOURS[scale],
+            hovertemplate=f"%{{y}}: %{{x}} {SCALE_LABELS[scale].lower()}<extra></extra>",
+        )
+    fig.update_layout(
+        xaxis_title="",
+        yaxis={"title": "", "autorange": "reversed"},
+        legend={**_LEGEND_BELOW, "traceorder": "normal"},
+    )
+    return fig
+
+
+def _years_text(start: Any, end: Any) -> str:
+    if pd.isna(end):
+        return f"{start}-…"
+    return f"{start}" if int(start) == int(end) else f"{start}-{end}"
+
+
+def _mark(text: str, flagged: bool) -> str:
+    """Escape a cell; add the uncertainty mark with a tooltip when flagged."""
+    cell = html.escape(text)
+    if flagged:
+        cell += f' <span title="a judgement call or thin evidence">{UNCERTAIN_MARK}</span>'
+    return cell
+
+
+def explorer_table(
+    incidents: pd.DataFrame,
+    actor_types: Iterable[str] = ACTOR_TYPES,
+    scales: Iterable[str] = SCALES,
+    years: Sequence[int] | None = None,
+) -> str:
+    """HTML table of the filtered incidents: name, years, actor type, scale, attribution.
+
+    A cell whose value the data flags in its ``uncertain`` column gets a † mark, so students
+    see which codings another coder might have made differently. Sorted by start year.
+    """
+    chosen = filter_incidents(incidents, actor_types, scales, years)
+    if chosen.empty:
+        return "<p><em>No incidents match these filters.</em></p>"
+    chosen = chosen.sort_values(["start_year", "name"], kind="stable")
+    flags = {
+        label: pd.concat([is_uncertain(chosen, col) for col in cols], axis=1).any(axis=1)
+        for label, cols in _TABLE_FLAGS.items()
+    }
+    head = "".join(
+        f"<th style='text-align:left;padding:2px 8px'>{name}</th>"
+        for name in ("Incident", *_TABLE_FLAGS)
+    )
+    rows = []
+    for index, row in chosen.iterrows():
+        attribution = ATTRIBUTION_LABELS[str(row["attribution"])]
+        if not pd.isna(row["attribution_year"]):
+            attribution += f" ({row['attribution_year']})"
+        cells = [
+            html.escape(str(row["name"])),
+            _mark(_years_text(row["start_year"], row["end_year"]), flags["Years"][index]),
+            _mark(ACTOR_LABELS[str(row["actor_type"])], flags["Actor type"][index]),
+            _mark(SCALE_LABELS[str(row["scale"])], flags["Scale"][index]),
+            _mark(attribution, flags["Attribution"][index]),
+        ]
+        styles = ["padding:2px 8px", "padding:2px 8px;white-space:nowrap"] + ["padding:2px 8px"] * 3
+        rows.append(
+            "<tr>"
+            + "".join(f"<td style='{st}'>{c}</td>" for st, c in zip(styles, cells, strict=True))
+            + "</tr>"
+        )
+    noun = "incident" if len(chosen) == 1 else "incidents"
+    caption = (
+        f"{len(chosen)} {noun}. {UNCERTAIN_MARK} = a judgement call or thin evidence "
+        "(the data's <code>uncertain</code> column). Attribution: who named the attackers "
+        "publicly, and the year they first did."
+    )
+    return (
+        "<div class='course-explorer-table' style='max-height:420px;overflow-y:auto'>"
+        f"<table style='border-collapse:collapse;font-size:15px'><caption style="
+        f"'caption-side:bottom;text-align:left;padding-top:4px'>{caption}</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def actor_scale_table(incidents: pd.DataFrame) -> pd.DataFrame:
+    """Incidents per actor type (rows) and scale (columns), with totals, in plain-words labels.
+
+    Every actor type and scale gets a row or column even when empty, so the table shows what
+    the data lacks as well as what it has.
+    """
+    table = pd.crosstab(
+        pd.Categorical(incidents["actor_type"].astype(str), categories=list(ACTOR_TYPES)),
+        pd.Categorical(incidents["scale"].astype(str), categories=list(SCALES)),
+        dropna=False,
+    )
+    table.index = [ACTOR_LABELS[code] for code in ACTOR_TYPES]
+    table.columns = [SCALE_LABELS[code] for code in SCALES]
+    table["Total"] = table.sum(axis=1)
+    table.loc["Total"] = table.sum(axis=0)
+    table.index.name = "Who attacked"
+    return table.astype(int)
+
+
+# --- The widget --------------------------------------------------------------------------------
+
+
+def explorer_controls(incidents: pd.DataFrame) -> dict[str, w.ValueWidget]:
+    """The explorer's controls, set to show everything (the static figure's view).
+
+    Keyed by the parameter names of :func:`explorer_figure` and :func:`explorer_table`, so the
+    lesson wires them with ``LiveFigure(partial(explorer_figure, incidents), controls,
+    describe=partial(explorer_table, incidents))``.
+    """
+    low, high = year_bounds(incidents)
+    wide = {"description_width": "initial"}
+    return {
+        "actor_types": w.SelectMultiple(
+            options=[(ACTOR_LABELS[c], c) for c in ACTOR_TYPES],
+            value=tuple(ACTOR_TYPES),
+            rows=len(ACTOR_TYPES),
+            description="Who attacked",
+            style=wide,
+            layout=w.Layout(width="auto"),
+        ),
+        "scales": w.SelectMultiple(
+            options=[(SCALE_LABELS[c], c) for c in SCALES],
+            value=tuple(SCALES),
+            rows=len(SCALES),
+            description="Scale",
+            style=wide,
+            layout=w.Layout(width="auto"),
+        ),
+        "years": w.IntRangeSlider(
+            value=(low, high),
+            min=low,
+            max=high,
+            step=1,
+            description="Began between",
+            continuous_update=False,
+            style=wide,
+            layout=w.Layout(width="auto"),
+        ),
+    }
+
+
+# --- Responses per kind of attacker ------------------------------------------------------------
+
+
+def responses_by_actor_figure(joined: pd.DataFrame) -> go.Figure:
+    """Bars: public responses per kind of attacker, stacked by the brief's option.
+
+    ``joined`` is `course.data.responses_with_incidents()`. The seven options run from pale to
+    dark (rising escalation risk); police takedowns, which sit outside the brief's ladder, get
+    their own contrasting colour.
+    """
+    labels = {**ACTOR_LABELS, **RESPONSE_LABELS, "actor_type": "", "option": "Option"}
+    fig = count_bar(
+        joined,
+        "actor_type",
+        colour_by="option",
+        order=ACTOR_TYPES,
+        colour_order=RESPONSE_OPTIONS,
+        title="Public responses, by kind of attacker and option",
+        labels=labels,
+    )
+    for trace, code in zip(fig.data, RESPONSE_OPTIONS, strict=True):
+        trace.marker.color = option_colour(int(code)) if code.isdigit() else PALETTE[1]
+    fig.update_layout(
+        yaxis_title="Responses", height=620, legend={**_LEGEND_BELOW, "traceorder": "normal"}
+    )
+    return fig
+
+
+# --- Classification questions built from the data ----------------------------------------------
+
+
+def clear_scale_ids(incidents: pd.DataFrame) -> list[str]:
+    """Ids of incidents whose ``scale`` is not flagged uncertain: fair material for a quiz."""
+    return incidents.loc[~is_uncertain(incidents, "scale"), "id"].astype(str).tolist()
+
+
+def _scale_feedback(row: pd.Series, chosen: str) -> str:
+    coded = str(row["scale"])
+    name = str(row["name"])
+    verdict = f"{name} is coded {SCALE_LABELS[coded].lower()}: {SCALE_RULES[coded]}."
+    if chosen == coded:
+        return f"{verdict} {SCALE_TOOLS[coded]}"
+    return (
+        f"{SCALE_LABELS[chosen]} would mean {SCALE_RULES[chosen]}. {verdict} {SCALE_TOOLS[coded]}"
+    )
+
+
+def classification_questions(
+    incidents: pd.DataFrame, ids: Sequence[str], *, qid_prefix: str = "01.scale-"
+) -> list[MultipleChoice]:
+    """One "small, large or destructive?" question per incident id, built from the data.
+
+    The prompt is the incident's ``effects`` (what happened, without its name or scale); the
+    feedback for every choice names the incident, gives its coded scale and the coding rule,
+    and says why the scale matters for the response. Question ids are ``qid_prefix + id``.
+
+    Raises ``ValueError`` for an empty or repeated list, an unknown id, or an incident whose
+    scale the data flags as uncertain (a quiz needs one defensible answer).
+    """
+    if isinstance(ids, str) or not isinstance(ids, Sequence) or not ids:
+        raise ValueError(f"ids: got {ids!r}; allowed: a non-empty list of incident ids")
+    repeated = sorted({i for i in ids if list(ids).count(i) > 1})
+    if repeated:
+        raise ValueError(f"ids: {repeated[0]!r} is listed twice; allowed: each id once")
+    clear = clear_scale_ids(incidents)
+    by_id = incidents.set_index(incidents["id"].astype(str))
+    questions = []
+    for incident_id in ids:
+        if incident_id not in by_id.index:
+            raise ValueError(
+                f"ids: no incident {incident_id!r} in the data; allowed: {', '.join(clear)}"
+            )
+        if incident_id not in clear:
+            raise ValueError(
+                f"ids: {incident_id!r} has an uncertain scale (a judgement call), so it has no "
+                f"single right answer; allowed: {', '.join(clear)}"
+            )
+        row = by_id.loc[incident_id]
+        questions.append(
+            MultipleChoice(
+                f"{qid_prefix}{incident_id}",
+                f"{row['effects']}\n\nHow would you code the scale of this incident?",
+                [SCALE_LABELS[s] for s in SCALES],
+                answer=SCALES.index(str(row["scale"])) + 1,
+                feedback=[_scale_feedback(row, s) for s in SCALES],
+                style="toggle",
+            )
+        )
+    return questions
+
+
+# --- The lesson's self-check -------------------------------------------------------------------
+
+
+SELF_CHECK_IDS: Final = ("01.q1", "01.q2", "01.q3", "01.q4", "01.q5")
+"""Ids of lesson 01's self-check questions, in order."""
+
+
+def self_check_question(qid: str) -> MultipleChoice:
+    """Lesson 01's self-check question ``qid`` (one of :data:`SELF_CHECK_IDS`).
+
+    The questions live here rather than in a notebook cell so that the answer key is not
+    printed right above the question a student is answering.
+    """
+    if qid not in SELF_CHECK_IDS:
+        raise ValueError(f"qid: unknown question {qid!r}; allowed: {', '.join(SELF_CHECK_IDS)}")
+    return next(q for q in _self_check_questions() if q.qid == qid)
+
+
+def _self_check_questions() -> list[MultipleChoice]:
+    return [
+        MultipleChoice(
+            "01.q1",
+            "According to the brief, who launches most of the cyber-attacks in the world?",
+            [
+                "Intelligence services and armed forces of states",
+                "Criminals looking for money",
+                "Hacktivists making a political point",
+                "Armed groups such as ISIS or Hamas",
+            ],
+            answer=2,
+            feedback=[
+                "States cause some of the most harmful attacks, but they launch only a small "
+                "share of all attacks. The brief says most come from non-state actors.",
+                "Right. Most attacks are launched by non-state actors, above all criminals after "
+                "money, and most of them are simple and do society little harm.",
+                "Hacktivists make headlines, but they are a small share of all attacks; money, "
+                "not politics, drives most of them.",
+                "Armed groups have used cyber-attacks, but rarely; they are a tiny share of the "
+                "daily total.",
+            ],
+        ),
+        MultipleChoice(
+            "01.q2",
+            "Most incidents in the course's data are coded large-scale. Why does that not "
+            "contradict the brief's claim that most attacks are small criminal ones?",
+            [
+                "Criminals have become much more capable since the brief was written",
+                "It holds only incidents with a public state response, rare for everyday crime",
+                "Small attacks are not counted as cyber-attacks at all",
+                "The data counts every response, so big incidents are counted many times",
+            ],
+            answer=2,
+            feedback=[
+                "Some criminal groups did grow bolder (ransomware against hospitals and "
+                "pipelines), but that is not why the data looks the way it does: it was "
+                "selected in a way that leaves most small crime out.",
+                "Right. The data was selected on public responses. Everyday crime is handled "
+                "by the police and the victims, rarely by governments in public, so it barely "
+                "appears. Counting this dataset cannot tell you what most attacks look like.",
+                "Small attacks are cyber-attacks too; the brief's point is that they belong to "
+                "a different category when choosing a response, not that they do not count.",
+                "The incident table has one row per incident (a long campaign counts once); "
+                "responses are in a separate table. The imbalance comes from how incidents "
+                "were selected.",
+            ],
+        ),
+        MultipleChoice(
+            "01.q3",
+            "What makes a cyber-attack large-scale in the brief's sense?",
+            [
+                "The attackers stole a large sum of money",
+                "It could harm society by damaging or undermining national interests",
+                "A state carried it out",
+                "It used advanced and expensive tools",
+            ],
+            answer=2,
+            feedback=[
+                "Money alone does not decide it: a gang that steals millions from firms' bank "
+                "accounts is still small-scale in the course's coding if public services keep "
+                "working.",
+                "Right. The brief ties the scale to the harm to society and national "
+                "interests, such as disrupted hospitals, fuel supplies or elections.",
+                "The scale is about the effect, not the attacker: criminals can cause "
+                "large-scale harm (a hospital system shut down) and states can fail at small "
+                "attempts.",
+                "Sophistication is about how an attack is done; the scale is about what it does "
+                "to society. Simple DDoS floods have knocked out government websites.",
+            ],
+        ),
+        MultipleChoice(
+            "01.q4",
+            "Why does the line between small-scale and large-scale attacks matter when a "
+            "government chooses a response?",
+            [
+                "Small-scale crime calls for other tools, such as the police and the courts",
+                "International law forbids states to respond to small-scale attacks",
+                "Only large-scale attacks can ever be attributed",
+                "Small-scale attacks do no harm to anyone",
+            ],
+            answer=1,
+            feedback=[
+                "Right. Small-scale crime is a different category that should not "
+                "automatically meet the state-level tools the brief reserves for large-scale "
+                "attacks. Police cooperation and the courts fit it; sanctions, counter-attacks "
+                "or force would be out of proportion and add escalation risk for little gain.",
+                "No such ban exists: states prosecute cybercriminals all the time. The point is "
+                "which tools are proportionate, not whether to respond.",
+                "Small-scale criminals are identified and charged regularly. Attribution is hard "
+                "for every kind of attack, and it is the subject of the next lesson.",
+                "Small-scale crime harms the people and firms it robs. It is small-scale "
+                "because it does not threaten society or national interests as a whole.",
+            ],
+        ),
+        MultipleChoice(
+            "01.q5",
+            "During a dispute between two countries, volunteers in country A flood websites in "
+            "country B with traffic. A's government praises them, but nothing shows that it "
+            "directs them. Which actor type fits them best in the course's data?",
+            [
+                "Hacktivists",
+                "Patriotic hackers",
+                "Proxies (contractors working for a state)",
+                "Disguised states",
+            ],
+            answer=2,
+            feedback=[
+                "Close, but hacktivists pursue their own political cause; volunteers acting for "
+                "their nation's side, tolerated or cheered on by their state, are patriotic "
+                "hackers.",
+                "Right. They act for their own country's cause and are tolerated or encouraged, "
+                "but not shown to be directed by their state.",
+                "A proxy works for a state, for example as a hired contractor. Praise is not "
+                "direction: nothing here shows that A's government ordered or paid for the "
+                "attacks.",
+                "A disguised state is a state body itself acting under a false name. These are "
+                "private volunteers.",
+            ],
+        ),
+    ]
