@@ -1,5 +1,6 @@
 """Attribution for lesson 02: from kinds of evidence to a public attribution level and the
-responses it can carry; plus the lesson's tables and figures of proxies and false flags.
+responses it can carry; plus the builder's controls, the lesson's tables and figures of proxies
+and false flags, and its self-check questions.
 
 Why this module exists: the brief's central claim about attribution is that the more
 convincingly an attack is attributed, and the more of the evidence the world can see, the less
@@ -64,11 +65,13 @@ Typical use::
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, NamedTuple
 
+import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -91,32 +94,41 @@ from course.escalation import (
     assess,
 )
 from course.figures import count_bar
+from course.labels import (
+    ACTOR_TYPE_LABELS,
+    ATTRIBUTION_LABELS,
+    HOST_POSTURE_LABELS,
+    OPTION_SHORT_LABELS,
+    SCALE_LABELS,
+)
+from course.quiz import MultipleChoice, pick_question
 from course.theme import BAND_COLOURS, PALETTE
+from course.widgets import dropdown
 
 __all__ = [
-    "ACTOR_TYPE_LABELS",
     "ATTRIBUTION_WARNINGS",
     "BUILDER_DEFAULTS",
     "EVIDENCE",
     "EVIDENCE_KINDS",
     "LEVEL_COLOURS",
-    "LEVEL_LABELS",
-    "OPTION_SHORT",
-    "POSTURE_LABELS",
+    "SELF_CHECK_IDS",
     "AttributionResult",
     "Evidence",
     "OptionVerdict",
     "attribution_by_actor_figure",
     "attribution_from",
+    "builder_controls",
     "builder_description",
     "builder_figure",
     "builder_result",
     "convincingness",
     "evidence_table",
     "false_flag_figure",
+    "false_flag_summary",
     "false_flags",
     "level_table",
     "posture_by_actor_table",
+    "self_check_question",
     "years_to_attribution",
 ]
 
@@ -195,63 +207,15 @@ EVIDENCE_KINDS: Final = tuple(EVIDENCE)
 ATTRIBUTION_WARNINGS: Final = ("weak_attribution", "little_public_evidence")
 """The model's warnings that say the evidence is too weak or too hidden for an option."""
 
-LEVEL_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "none": "None",
-        "industry": "Security firms only",
-        "claimed": "Claimed by the attackers",
-        "government": "Government statement",
-        "government_evidence": "Government, with evidence",
-        "joint": "Joint, several states",
-    }
-)
-"""Plain labels for the dataset's attribution levels."""
-
 LEVEL_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
     dict(zip(ATTRIBUTION_LEVELS, PALETTE, strict=False))
 )
 """One palette colour per level, in the order the theme cycles (as ``count_bar`` uses them)."""
 
-ACTOR_TYPE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "criminal": "Criminal",
-        "hacktivist": "Hacktivist",
-        "proxy_contractor": "Proxy or contractor",
-        "patriotic_hackers": "Patriotic hackers",
-        "state_disguised": "State in disguise",
-        "non_state_armed_group": "Armed group",
-    }
-)
-
-POSTURE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "willing_able": "Willing and able",
-        "willing_unable": "Willing, unable",
-        "able_unwilling": "Able, unwilling",
-        "sponsor": "Sponsor",
-        "unknown": "Unknown",
-    }
-)
-
-OPTION_SHORT: Final[Mapping[int, str]] = MappingProxyType(
-    {
-        1: "Request",
-        2: "Capacity",
-        3: "Diplomatic",
-        4: "Legal",
-        5: "Sanctions",
-        6: "Cyber",
-        7: "Military",
-    }
-)
-"""Short option names for axis labels."""
-
 _RANK: Final = {level: i for i, level in enumerate(ATTRIBUTION_LEVELS)}
 
 if set(ATTRIBUTION_WARNINGS) - set(WARNINGS):  # pragma: no cover - guards a rename in the model
     raise ImportError("course.escalation no longer has the attribution warnings this module uses")
-if set(ACTOR_TYPE_LABELS) != set(ACTOR_TYPES) or set(POSTURE_LABELS) != set(HOST_POSTURES):
-    raise ImportError("label tables are out of step with course.data")  # pragma: no cover
 
 
 # --- Validation --------------------------------------------------------------------------------
@@ -531,17 +495,13 @@ def builder_result(**values: object) -> AttributionResult:
     )
 
 
-def _option_label(number: int) -> str:
-    return f"{number} {OPTION_SHORT[number]}"
-
-
 def builder_figure(**values: object) -> go.Figure:
     """Bars of risk for options 1-7 coloured by band; hatched bars and a cross mark the options
     this attribution cannot carry. Always the same seven traces (bars, marks, five band keys),
     so the live figure updates in place.
     """
     r = builder_result(**values)
-    labels = [_option_label(v.option) for v in r.verdicts]
+    labels = [OPTION_SHORT_LABELS[v.option] for v in r.verdicts]
     hover = [
         f"Option {v.option}: {html.escape(v.title)}<br>risk {v.risk:.1f} ({v.band})<br>"
         + ("carried" if v.carried else "not carried: " + "; ".join(WARNING_TEXT[w] for w in v.gaps))
@@ -589,19 +549,30 @@ def builder_figure(**values: object) -> go.Figure:
         )
     carried = _span(r.carried)
     fig.update_layout(
-        title=f"Public level: {LEVEL_LABELS[r.level]} · carries options {carried}",
+        title=f"Public level: {ATTRIBUTION_LABELS[r.level]} · carries options {carried}",
         yaxis={"title": "Escalation risk (0-100)", "range": [0, 100]},
-        xaxis={"title": ""},
+        xaxis={
+            "title": "",
+            "tickvals": labels,
+            "ticktext": [_two_lines(label) for label in labels],
+            "tickangle": 0,
+        },
         legend={
             "title": {"text": "Risk band "},
             "orientation": "h",
             "yanchor": "top",
-            "y": -0.15,
+            "y": -0.2,
             "x": 0,
         },
         bargap=0.25,
     )
     return fig
+
+
+def _two_lines(label: str) -> str:
+    """ "6 Cyber retaliation" -> "6 Cyber<br>retaliation": seven labels side by side stay level
+    and readable on a narrow screen instead of being slanted into the legend."""
+    return "<br>".join(textwrap.wrap(label, width=12))
 
 
 def builder_description(**values: object) -> str:
@@ -613,13 +584,13 @@ def builder_description(**values: object) -> str:
         EVIDENCE[k].label for k in EVIDENCE_KINDS if k in r.evidence and k not in r.public
     )
     lines = [
-        f"<b>Public attribution level:</b> {esc(LEVEL_LABELS[r.level])} (<code>{r.level}</code>)."
-        f" Public: {esc(public)}.",
+        f"<b>Public attribution level:</b> {esc(ATTRIBUTION_LABELS[r.level])} "
+        f"(<code>{r.level}</code>). Public: {esc(public)}.",
     ]
     if secret:
         lines.append(
             f"<b>Kept secret:</b> {esc(secret)}. Published, the level would be "
-            f"{esc(LEVEL_LABELS[r.level_if_published])}."
+            f"{esc(ATTRIBUTION_LABELS[r.level_if_published])}."
         )
     lines.append(
         f"<b>Attribution strength</b> {r.attribution:.2f} · <b>public evidence</b> "
@@ -647,6 +618,35 @@ def builder_description(**values: object) -> str:
         )
     items = "".join(f"<li>{line}</li>" for line in lines)
     return f"<ul style='margin:0;padding-left:1.2em;line-height:1.5'>{items}</ul>"
+
+
+def builder_controls() -> dict[str, w.ValueWidget]:
+    """The builder's controls, set to :data:`BUILDER_DEFAULTS` (the static figure's view).
+
+    Keyed like :data:`BUILDER_DEFAULTS`, the keyword arguments :func:`builder_figure` and
+    :func:`builder_description` accept, so the lesson wires them with ``LiveFigure(
+    builder_figure, builder_controls(), builder_description, layout_columns=3)``. Built here,
+    not in the notebook, so the starting values cannot drift from the static figure's and the
+    drop-downs show the course's labels while passing the model's codes.
+    """
+    controls: dict[str, w.ValueWidget] = {
+        key: w.Checkbox(value=BUILDER_DEFAULTS[key], description=evidence.label, indent=False)
+        for key, evidence in EVIDENCE.items()
+    }
+    controls["make_public"] = w.Checkbox(
+        value=BUILDER_DEFAULTS["make_public"], description="Publish own evidence", indent=False
+    )
+    controls["attack_scale"] = dropdown(
+        {SCALE_LABELS[s]: s for s in ATTACK_SCALES},
+        BUILDER_DEFAULTS["attack_scale"],
+        "Attack scale",
+    )
+    controls["host_state"] = dropdown(
+        {HOST_POSTURE_LABELS[h]: h for h in HOST_STATES},
+        BUILDER_DEFAULTS["host_state"],
+        "Host state",
+    )
+    return controls
 
 
 # --- Tables and figures from the data ----------------------------------------------------------
@@ -741,8 +741,8 @@ def false_flag_figure(table: pd.DataFrame) -> go.Figure:
             y=part["name"].tolist(),
             mode="markers",
             marker={"symbol": "circle", "size": 15, "color": LEVEL_COLOURS[level]},
-            name=f"strongest attribution: {LEVEL_LABELS[level]}",
-            hovertemplate="%{y}<br>" + LEVEL_LABELS[level] + " in %{x}<extra></extra>",
+            name=f"strongest attribution: {ATTRIBUTION_LABELS[level]}",
+            hovertemplate="%{y}<br>" + ATTRIBUTION_LABELS[level] + " in %{x}<extra></extra>",
             visible=True if len(part) else "legendonly",
             showlegend=bool(len(part)),
         )
@@ -765,6 +765,35 @@ def false_flag_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
+def false_flag_summary(flags: pd.DataFrame) -> str:
+    """One sentence under the false-flag timeline: how many operations, and how long the
+    unmasking took (median and longest time from start to the strongest attribution).
+
+    ``flags`` comes from :func:`false_flags`. Operations never attributed have no time and do
+    not count in the median. Raises ``ValueError`` for a table without those columns or
+    without any attributed operation.
+    """
+    missing = sorted({"name", "years"} - set(flags.columns))
+    if missing:
+        raise ValueError(f"flags: missing column(s) {', '.join(missing)}; use false_flags()")
+    years = flags["years"].dropna()
+    if years.empty:
+        raise ValueError(
+            "flags: no operation with a time to attribution; allowed: the table of false_flags()"
+        )
+    longest = flags.loc[years.idxmax()]
+    noun = "operation" if len(flags) == 1 else "operations"
+    return (
+        f"{len(flags)} disguised {noun}. Median time from start to the strongest attribution: "
+        f"{_years(years.median())}; longest: {_years(longest['years'])} ({longest['name']})."
+    )
+
+
+def _years(number: float) -> str:
+    """2 -> "2 years", 1 -> "1 year", 1.5 -> "1.5 years"."""
+    return f"{number:g} year" + ("" if number == 1 else "s")
+
+
 def attribution_by_actor_figure(incidents: pd.DataFrame) -> go.Figure:
     """Stacked bars: incidents per actor type, split by the strongest public attribution."""
     return count_bar(
@@ -774,7 +803,7 @@ def attribution_by_actor_figure(incidents: pd.DataFrame) -> go.Figure:
         order=list(ACTOR_TYPES),
         colour_order=list(ATTRIBUTION_LEVELS),
         title="Who attacked, and how far public attribution went",
-        labels={**ACTOR_TYPE_LABELS, **LEVEL_LABELS, "actor_type": "Actor type",
+        labels={**ACTOR_TYPE_LABELS, **ATTRIBUTION_LABELS, "actor_type": "Actor type",
                 "attribution": "Strongest attribution"},
     )  # fmt: skip
 
@@ -788,7 +817,119 @@ def posture_by_actor_table(incidents: pd.DataFrame) -> pd.DataFrame:
     table = pd.crosstab(incidents["actor_type"], incidents["host_posture"])
     table = table.reindex(index=list(ACTOR_TYPES), columns=list(HOST_POSTURES), fill_value=0)
     table.index = [ACTOR_TYPE_LABELS[a] for a in table.index]
-    table.columns = [POSTURE_LABELS[p] for p in table.columns]
+    table.columns = [HOST_POSTURE_LABELS[p] for p in table.columns]
     table.index.name = "actor type"
     table.columns.name = "host state"
     return table
+
+
+# --- The lesson's self-check -------------------------------------------------------------------
+
+
+SELF_CHECK_IDS: Final = ("02.q1", "02.q2", "02.q3", "02.q4")
+"""Ids of lesson 02's self-check questions, in order."""
+
+
+def self_check_question(qid: str) -> MultipleChoice:
+    """Lesson 02's self-check question ``qid`` (one of :data:`SELF_CHECK_IDS`).
+
+    The questions live here rather than in a notebook cell so that the answer key is not
+    printed right above the question a student is answering (the same pattern as lessons 01
+    and 03).
+    """
+    return pick_question(_self_check_questions(), qid)
+
+
+def _self_check_questions() -> list[MultipleChoice]:
+    return [
+        MultipleChoice(
+            "02.q1",
+            "A security company publishes a detailed report linking a wiper attack on your ports "
+            "to a group it calls 'Grey Falcon'. Your government has said nothing. What kind of "
+            "attribution exists so far?",
+            [
+                "Technical attribution only",
+                "Political attribution",
+                "Joint attribution",
+                "No attribution at all",
+            ],
+            answer=1,
+            feedback=[
+                "Right: analysts have linked the attack to a group from technical traces, but "
+                "nobody with political responsibility has said who is to blame or named a state. "
+                "In the course's data this is the `industry` level.",
+                "Political attribution is a government's public decision to name who it holds "
+                "responsible. A company's report can feed into it, but it is not a "
+                "government's act.",
+                "Joint attribution needs two or more governments speaking in public; here no "
+                "government has spoken.",
+                "There is one: the company named a group from technical evidence. What is missing "
+                "is the political step, and any link to a state.",
+            ],
+        ),
+        MultipleChoice(
+            "02.q2",
+            "A group calling itself 'Cyber Lions' claims a wiper attack on your ministry. Nothing "
+            "else is public yet. What does the claim establish?",
+            [
+                "That Cyber Lions carried out the attack",
+                "That someone wants the attack to be seen as Cyber Lions' work",
+                "That no state was involved",
+                "That sanctions are now justified",
+            ],
+            answer=2,
+            feedback=[
+                "Not necessarily: anyone can pick a name and claim an attack. Several state "
+                "operations in the course's data hid behind invented groups or fake ransom "
+                "demands.",
+                "Right: a claim shows which identity the attackers chose to show. It may be "
+                "genuine or a false flag; only other evidence can tell.",
+                "A claim by a non-state group is exactly what a state hiding behind a mask would "
+                "produce, so it cannot rule a state out.",
+                "Sanctions need a convincing attribution and much public evidence. In the course's "
+                "model a claim gives public evidence of 0.3, below the 0.5 that sanctions need.",
+            ],
+        ),
+        MultipleChoice(
+            "02.q3",
+            "According to the brief, which responses especially need a great deal of public "
+            "evidence?",
+            [
+                "Requests to the host state and capacity-building",
+                "The stronger ones, above all retaliation",
+                "Only legal measures, because courts need evidence",
+                "None: private certainty is enough",
+            ],
+            answer=2,
+            feedback=[
+                "These accuse nobody: the brief sees hardly any risk of a hostile reaction, and "
+                "the builder lets them go ahead with no public attribution at all.",
+                "Right: the brief argues that convincing public evidence makes denial and "
+                "counter-retaliation harder, and that strong responses without it invite "
+                "international condemnation. The model warns for options 5-7 when less than half "
+                "of the evidence is public.",
+                "Courts do need evidence, but the brief's point is wider: the risk of any "
+                "response falls as public evidence grows, and the strongest responses need "
+                "the most.",
+                "Private certainty does not stop the other side from denying everything and "
+                "striking back; that is why the brief stresses public evidence.",
+            ],
+        ),
+        MultipleChoice(
+            "02.q4",
+            "A government pays a private company to break into foreign ministries and tells it "
+            "which ones to target. Which of Maurer's relationships is this?",
+            ["Delegation", "Orchestration", "Sanctioning", "A false flag"],
+            answer=1,
+            feedback=[
+                "Right: the state hires the proxy, sets its tasks and keeps control, like a "
+                "client with a contractor.",
+                "Orchestration is looser: the state backs groups that share its aims and steers "
+                "them only roughly. Here it gives precise orders.",
+                "Sanctioning is the loosest: the state only tolerates hackers it does not direct. "
+                "Here it pays and directs.",
+                "A false flag is a state's own operation wearing someone else's identity. Here a "
+                "real company does the work for pay.",
+            ],
+        ),
+    ]

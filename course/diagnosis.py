@@ -5,7 +5,7 @@ conduct of the *host state*, the state from whose territory the attackers work. 
 first; help follows if the host is willing but unable; diplomatic pressure if it is able but
 unwilling; and a host that directs or shields the attackers is an opponent, not a partner. This
 module turns that reasoning into a pure, tested function, so the lesson's widget only wires three
-drop-downs to it:
+drop-downs (:func:`diagnosis_controls`) to it:
 
     diagnose(able, willing, involved) -> Diagnosis
 
@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final
 
+import ipywidgets as w
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -64,8 +65,15 @@ from course.escalation import (
     Scenario,
     assess,
 )
+from course.labels import (
+    HOST_POSTURE_LABELS,
+    LEGAL_BASIS_LABELS,
+    OPTION_SHORT_LABELS,
+    RESPONSE_OPTION_LABELS,
+)
 from course.quiz import MultipleChoice, Quiz
 from course.theme import PALETTE, option_colour
+from course.widgets import dropdown
 
 __all__ = [
     "ANSWERS",
@@ -73,18 +81,17 @@ __all__ = [
     "DEFAULT_ANSWERS",
     "FIELDS",
     "LEGAL_BASIS_COLOURS",
-    "LEGAL_BASIS_LABELS",
-    "POSTURE_LABELS",
     "POSTURE_TEXT",
     "QUESTIONS",
-    "QUESTION_IDS",
     "REFERENCE_CASE",
+    "SELF_CHECK_IDS",
     "STATUSES",
     "STATUS_LABELS",
     "Diagnosis",
     "Step",
     "describe_diagnosis",
     "diagnose",
+    "diagnosis_controls",
     "diagnosis_figure",
     "legal_ladder_table",
     "normalise_answer",
@@ -125,17 +132,6 @@ DEFAULT_ANSWERS: Final[Mapping[str, str]] = MappingProxyType(
 )
 """Where a victim starts: nothing known yet about the host."""
 
-POSTURE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "willing_able": "willing and able",
-        "willing_unable": "willing but unable",
-        "able_unwilling": "able but unwilling",
-        "sponsor": "sponsor (involved)",
-        "unknown": "unknown (no conduct to judge)",
-    }
-)
-"""Plain labels for the host postures, including the data's ``unknown``."""
-
 POSTURE_TEXT: Final[Mapping[str, str]] = MappingProxyType(
     {
         "willing_able": "The host state can act against the attackers and is ready to do so.",
@@ -164,16 +160,6 @@ STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "not_indicated": "not indicated for this host",
     }
 )
-
-LEGAL_BASIS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "none_needed": "No legal basis needed",
-        "retorsion": "Retorsion",
-        "countermeasure": "Countermeasure",
-        "self_defence": "Self-defence",
-    }
-)
-"""Short names of the rungs of the legal ladder, for legends and tables."""
 
 LEGAL_BASIS_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -566,25 +552,8 @@ def _bar_text(step: Step) -> str:
 
 
 def _option_label(number: int) -> str:
-    return f"{number} {OPTIONS[number].title}"
-
-
-_SHORT_TITLES: Final[Mapping[int, str]] = MappingProxyType(
-    {
-        1: "Request to the host",
-        2: "Capacity-building",
-        3: "Diplomatic action",
-        4: "Legal measures",
-        5: "Sanctions",
-        6: "Cyber retaliation",
-        7: "Military retaliation",
-    }
-)
-
-
-def _short_label(number: int) -> str:
-    """Axis label short enough to leave the bars room on a 700-pixel figure."""
-    return f"{number} {_SHORT_TITLES[number]}"
+    """The option's number and full title ("3 Diplomatic action"), as course.labels has it."""
+    return RESPONSE_OPTION_LABELS[str(number)]
 
 
 def diagnosis_figure(able: bool | str, willing: bool | str, involved: bool | str) -> go.Figure:
@@ -601,7 +570,7 @@ def diagnosis_figure(able: bool | str, willing: bool | str, involved: bool | str
     for basis in LEGAL_BASES:
         steps = [s for s in d.steps if s.legal_basis == basis]
         fig.add_bar(
-            y=[_short_label(s.option) for s in steps],
+            y=[OPTION_SHORT_LABELS[s.option] for s in steps],
             x=[round(s.risk, 1) for s in steps],
             orientation="h",
             name=LEGAL_BASIS_LABELS[basis],
@@ -629,13 +598,13 @@ def diagnosis_figure(able: bool | str, willing: bool | str, involved: bool | str
     flag = " (provisional)" if d.provisional else ""
     fig.update_layout(
         title={
-            "text": f"Host state: {POSTURE_LABELS[d.posture]}{flag}<br><sup>Solid: opened next. "
-            "Hatched: only under a condition. Faint: not indicated.</sup>"
+            "text": f"Host state: {HOST_POSTURE_LABELS[d.posture]}{flag}<br><sup>Solid: opened "
+            "next. Hatched: only under a condition. Faint: not indicated.</sup>"
         },
         xaxis={"title": "Escalation risk in the reference case (0-100)", "range": [0, 100]},
         yaxis={
             "categoryorder": "array",
-            "categoryarray": [_short_label(n) for n in OPTIONS],
+            "categoryarray": [OPTION_SHORT_LABELS[n] for n in OPTIONS],
             "title": "",
         },
         legend={
@@ -655,12 +624,34 @@ def diagnosis_figure(able: bool | str, willing: bool | str, involved: bool | str
     return fig
 
 
+def diagnosis_controls(start: Mapping[str, object] = DEFAULT_ANSWERS) -> dict[str, w.Dropdown]:
+    """One drop-down per question (:data:`FIELDS`), set to the answers in ``start``.
+
+    Keyed by the parameter names of :func:`diagnosis_figure` and :func:`describe_diagnosis`,
+    so the lesson wires them with ``LiveFigure(diagnosis_figure, diagnosis_controls(start),
+    describe=describe_diagnosis)``, ``start`` being the answers of the static figure shown
+    before it. The drop-downs show :data:`ANSWER_LABELS` and pass ``"yes"``, ``"no"`` or
+    ``"unknown"``. ``start`` must answer exactly the three questions; a missing or extra key
+    or a bad answer raises ``ValueError`` naming it and what is allowed.
+    """
+    if not isinstance(start, Mapping) or set(start) != set(FIELDS):
+        given = sorted(start) if isinstance(start, Mapping) else start
+        raise ValueError(
+            f"start: got {given!r}; allowed: a mapping with exactly the keys {', '.join(FIELDS)}"
+        )
+    choices = {label: answer for answer, label in ANSWER_LABELS.items()}
+    return {
+        field: dropdown(choices, normalise_answer(field, start[field]), QUESTIONS[field])
+        for field in FIELDS
+    }
+
+
 def describe_diagnosis(able: bool | str, willing: bool | str, involved: bool | str) -> str:
     """HTML under the widget's figure: posture, reasoning, assumptions, the steps in order."""
     d = diagnose(able, willing, involved)
     esc = html.escape
     parts = [
-        f"<p><strong>Posture: {esc(POSTURE_LABELS[d.posture])}.</strong> "
+        f"<p><strong>Posture: {esc(HOST_POSTURE_LABELS[d.posture])}.</strong> "
         f"{esc(POSTURE_TEXT[d.posture])} {esc(d.reasoning)}</p>"
     ]
     if d.assumptions:
@@ -755,7 +746,7 @@ def options_by_posture_figure(joined: pd.DataFrame) -> go.Figure:
     at the bottom shows a posture met mostly with light options.
     """
     table = options_by_posture(joined)
-    x = [POSTURE_LABELS[p] for p in table.columns]
+    x = [HOST_POSTURE_LABELS[p] for p in table.columns]
     fig = go.Figure()
     for option in table.index:
         number = int(option)
@@ -827,8 +818,8 @@ _REQUEST_FEEDBACK: Final[Mapping[str, str]] = MappingProxyType(
 )
 
 
-QUESTION_IDS: Final = ("03.q1", "03.q2", "03.q3", "03.q4")
-"""The self-check's question ids, in order."""
+SELF_CHECK_IDS: Final = ("03.q1", "03.q2", "03.q3", "03.q4")
+"""Ids of lesson 03's self-check questions, in order."""
 
 
 def _q1() -> MultipleChoice:
@@ -928,27 +919,31 @@ def _q4(joined: pd.DataFrame) -> MultipleChoice:
         count = int(requests[posture])
         verdict = "Right" if count == most else "Not the most frequent"
         feedback.append(
-            f"{verdict}: {count} of the {total} requests concern incidents with a "
-            f"{POSTURE_LABELS[posture]} host. In the data, {_REQUEST_FEEDBACK[posture]}."
+            f"{verdict}: {count} of the {total} requests concern incidents whose host is coded "
+            f'"{HOST_POSTURE_LABELS[posture]}". In the data, {_REQUEST_FEEDBACK[posture]}.'
         )
     return MultipleChoice(
         "03.q4",
         f"The course's data record {total} requests to act (option 1). For incidents with which "
         "host posture were they recorded most often?",
-        [POSTURE_LABELS[p] for p in postures],
+        [HOST_POSTURE_LABELS[p] for p in postures],
         answer=next(iter(correct)) if len(correct) == 1 else correct,
         feedback=feedback,
     )
 
 
 def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> MultipleChoice:
-    """One self-check question of lesson 03, with feedback for every choice.
+    """Lesson 03's self-check question ``qid`` (one of :data:`SELF_CHECK_IDS`), with feedback
+    for every choice.
 
-    ``"03.q4"`` counts the option-1 responses per host posture in ``joined``
-    (``course.data.responses_with_incidents()``), so it follows the data; the others need no
-    data. The lesson builds its quiz as ``Quiz("Self-check", [self_check_question("03.q1"),
-    ...])``. Unknown ids raise ValueError.
+    The questions live here rather than in a notebook cell so that the answer key is not
+    printed right above the question a student is answering (the same pattern as lessons 01
+    and 02). ``"03.q4"`` counts the option-1 responses per host posture in ``joined``
+    (``course.data.responses_with_incidents()``), so it follows the data; the others ignore
+    ``joined``. Unknown ids, and ``"03.q4"`` without ``joined``, raise ``ValueError``.
     """
+    if qid not in SELF_CHECK_IDS:
+        raise ValueError(f"qid: unknown question {qid!r}; allowed: {', '.join(SELF_CHECK_IDS)}")
     if qid == "03.q4":
         if joined is None:
             raise ValueError(
@@ -956,12 +951,9 @@ def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> Multipl
                 "course.data.responses_with_incidents()"
             )
         return _q4(joined)
-    builders = {"03.q1": _q1, "03.q2": _q2, "03.q3": _q3}
-    if qid not in builders:
-        raise ValueError(f"qid: got {qid!r}; allowed: {', '.join(QUESTION_IDS)}")
-    return builders[qid]()
+    return {"03.q1": _q1, "03.q2": _q2, "03.q3": _q3}[qid]()
 
 
 def self_check(joined: pd.DataFrame) -> Quiz:
-    """The whole self-check (ids 03.q1-03.q4) as one Quiz."""
-    return Quiz("Self-check", [self_check_question(q, joined) for q in QUESTION_IDS])
+    """The whole self-check (:data:`SELF_CHECK_IDS`) as one Quiz."""
+    return Quiz("Self-check", [self_check_question(q, joined) for q in SELF_CHECK_IDS])

@@ -27,17 +27,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from course.data import ACTOR_TYPES, RESPONSE_OPTIONS, SCALES, is_uncertain
-from course.escalation import OPTIONS
 from course.figures import count_bar
-from course.quiz import MultipleChoice
+from course.labels import (
+    ACTOR_TYPE_LABELS,
+    ATTRIBUTION_LABELS,
+    RESPONSE_OPTION_LABELS,
+    SCALE_LABELS,
+)
+from course.quiz import MultipleChoice, pick_question
 from course.theme import PALETTE, option_colour
 
 __all__ = [
-    "ACTOR_LABELS",
-    "ATTRIBUTION_LABELS",
-    "RESPONSE_LABELS",
     "SCALE_COLOURS",
-    "SCALE_LABELS",
     "SCALE_RULES",
     "SCALE_TOOLS",
     "SELF_CHECK_IDS",
@@ -54,44 +55,7 @@ __all__ = [
     "year_bounds",
 ]
 
-# --- Plain-words labels (students have no IT or law background) ------------------------------
-
-ACTOR_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "criminal": "Criminals",
-        "hacktivist": "Hacktivists",
-        "proxy_contractor": "Proxies",
-        "patriotic_hackers": "Patriotic hackers",
-        "state_disguised": "Disguised states",
-        "non_state_armed_group": "Armed groups",
-    }
-)
-"""Short chart labels for the data's ``actor_type`` codes (same order as ``ACTOR_TYPES``)."""
-
-SCALE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {"small": "Small-scale", "large": "Large-scale", "destructive": "Destructive"}
-)
-"""Labels for the data's ``scale`` codes."""
-
-ATTRIBUTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "none": "Nobody",
-        "industry": "Security firms",
-        "claimed": "Claimed by the attackers",
-        "government": "A government",
-        "government_evidence": "A government, with evidence",
-        "joint": "Several governments",
-    }
-)
-"""Who named the attackers publicly, for the data's ordered ``attribution`` codes."""
-
-RESPONSE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        **{str(n): f"{n} {option.title}" for n, option in OPTIONS.items()},
-        "law_enforcement": "Police takedown or seizure",
-    }
-)
-"""Legend labels for the data's response ``option`` codes ("1".."7", ``law_enforcement``)."""
+# --- Colours and texts of the lesson (labels of the data's codes: course.labels) ---------------
 
 SCALE_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
     {"small": PALETTE[4], "large": PALETTE[1], "destructive": PALETTE[5]}
@@ -248,7 +212,7 @@ def explorer_figure(
         order=kinds,
         colour_order=SCALES,
         title=f"{len(chosen)} {noun} that began in {start}-{end}",
-        labels={**ACTOR_LABELS, **SCALE_LABELS, "scale": "Scale"},
+        labels={**ACTOR_TYPE_LABELS, **SCALE_LABELS, "scale": "Scale"},
     )
     for trace, scale in zip(fig.data, SCALES, strict=True):
         trace.update(
@@ -311,7 +275,7 @@ def explorer_table(
         cells = [
             html.escape(str(row["name"])),
             _mark(_years_text(row["start_year"], row["end_year"]), flags["Years"][index]),
-            _mark(ACTOR_LABELS[str(row["actor_type"])], flags["Actor type"][index]),
+            _mark(ACTOR_TYPE_LABELS[str(row["actor_type"])], flags["Actor type"][index]),
             _mark(SCALE_LABELS[str(row["scale"])], flags["Scale"][index]),
             _mark(attribution, flags["Attribution"][index]),
         ]
@@ -346,7 +310,7 @@ def actor_scale_table(incidents: pd.DataFrame) -> pd.DataFrame:
         pd.Categorical(incidents["scale"].astype(str), categories=list(SCALES)),
         dropna=False,
     )
-    table.index = [ACTOR_LABELS[code] for code in ACTOR_TYPES]
+    table.index = [ACTOR_TYPE_LABELS[code] for code in ACTOR_TYPES]
     table.columns = [SCALE_LABELS[code] for code in SCALES]
     table["Total"] = table.sum(axis=1)
     table.loc["Total"] = table.sum(axis=0)
@@ -368,7 +332,7 @@ def explorer_controls(incidents: pd.DataFrame) -> dict[str, w.ValueWidget]:
     wide = {"description_width": "initial"}
     return {
         "actor_types": w.SelectMultiple(
-            options=[(ACTOR_LABELS[c], c) for c in ACTOR_TYPES],
+            options=[(ACTOR_TYPE_LABELS[c], c) for c in ACTOR_TYPES],
             value=tuple(ACTOR_TYPES),
             rows=len(ACTOR_TYPES),
             description="Who attacked",
@@ -406,7 +370,7 @@ def responses_by_actor_figure(joined: pd.DataFrame) -> go.Figure:
     dark (rising escalation risk); police takedowns, which sit outside the brief's ladder, get
     their own contrasting colour.
     """
-    labels = {**ACTOR_LABELS, **RESPONSE_LABELS, "actor_type": "", "option": "Option"}
+    labels = {**ACTOR_TYPE_LABELS, **RESPONSE_OPTION_LABELS, "actor_type": "", "option": "Option"}
     fig = count_bar(
         joined,
         "actor_type",
@@ -500,9 +464,7 @@ def self_check_question(qid: str) -> MultipleChoice:
     The questions live here rather than in a notebook cell so that the answer key is not
     printed right above the question a student is answering.
     """
-    if qid not in SELF_CHECK_IDS:
-        raise ValueError(f"qid: unknown question {qid!r}; allowed: {', '.join(SELF_CHECK_IDS)}")
-    return next(q for q in _self_check_questions() if q.qid == qid)
+    return pick_question(_self_check_questions(), qid)
 
 
 def _self_check_questions() -> list[MultipleChoice]:

@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from course.paths import DATA_DIR
-from course.references import MarkdownText, cite, load_references
+from course.references import MarkdownText, cite, load_references, read_text_table
 
 GLOSSARY_CSV: Path = DATA_DIR / "glossary.csv"
 COLUMNS = ("term", "definition", "lesson", "source")
@@ -55,12 +55,14 @@ def _validate(frame: pd.DataFrame, source: Path) -> None:
         raise ValueError(f"{source.name}: term must be unique; duplicated: {duplicated}")
 
 
-@functools.lru_cache(maxsize=4)
 def _load(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame = frame.apply(lambda column: column.str.strip())
-    _validate(frame, path)
-    return frame
+    # Cached per file version: an author who edits the CSV in a running session sees the change.
+    return _load_version(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_version(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    return read_text_table(path, _validate)
 
 
 def load_glossary(path: Path | None = None) -> pd.DataFrame:

@@ -237,6 +237,19 @@ def registered_ids() -> list[str]:
     return sorted(_REGISTRY)
 
 
+def pick_question(questions: Sequence[Question], question_id: str) -> Question:
+    """The question with ``question_id`` from a lesson's list of self-check questions.
+
+    Lessons keep their questions in their ``course`` module (so the answer key is not printed
+    above the question) and hand them out one by one; an unknown id names the allowed ones.
+    """
+    for question in questions:
+        if question.qid == question_id:
+            return question
+    allowed = ", ".join(q.qid for q in questions)
+    raise ValueError(f"qid: unknown question {question_id!r}; allowed: {allowed}")
+
+
 def check(question_id: str, answer: Any) -> Feedback:
     """Check `answer` against the question or task `question_id` (exercise notebooks).
 

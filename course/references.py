@@ -25,7 +25,7 @@ import ast
 import difflib
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
@@ -81,12 +81,26 @@ def _validate(frame: pd.DataFrame, source: Path) -> None:
         raise ValueError(f"{source.name}: key must be unique; duplicated: {duplicated}")
 
 
-@functools.lru_cache(maxsize=4)
-def _load(path: Path) -> pd.DataFrame:
+def read_text_table(path: Path, validate: Callable[[pd.DataFrame, Path], None]) -> pd.DataFrame:
+    """Read a small course CSV as stripped strings ("" for blanks) and validate it.
+
+    Shared by the references and the glossary, which are plain-text tables with hand-written
+    checks (their rules are about text, not types, so a schema library adds nothing there).
+    """
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame = frame.apply(lambda column: column.str.strip())
-    _validate(frame, path)
+    validate(frame, path)
     return frame
+
+
+def _load(path: Path) -> pd.DataFrame:
+    # Cached per file version: an author who edits the CSV in a running session sees the change.
+    return _load_version(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_version(path: Path, _mtime_ns: int) -> pd.DataFrame:
+    return read_text_table(path, _validate)
 
 
 def load_references(path: Path | None = None) -> pd.DataFrame:
@@ -138,9 +152,13 @@ def _listed_names(authors: str) -> str:
     return ", ".join(names[:-1]) + " & " + names[-1]
 
 
-@functools.lru_cache(maxsize=4)
 def _labels(path: Path) -> dict[str, tuple[str, str]]:
     """Key -> (in-text names, year with a/b suffix when the same names share a year)."""
+    return _labels_version(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _labels_version(path: Path, _mtime_ns: int) -> dict[str, tuple[str, str]]:
     frame = _load(path)
     groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for row in frame.itertuples(index=False):

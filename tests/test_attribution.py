@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import json
+import re
 
-import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -18,14 +19,17 @@ from course.attribution import (
     EVIDENCE_KINDS,
     attribution_by_actor_figure,
     attribution_from,
+    builder_controls,
     builder_description,
     builder_figure,
     builder_result,
     convincingness,
     false_flag_figure,
+    false_flag_summary,
     false_flags,
     level_table,
     posture_by_actor_table,
+    self_check_question,
     years_to_attribution,
 )
 from course.data import (
@@ -38,8 +42,16 @@ from course.data import (
     scenario_for,
 )
 from course.escalation import ATTACK_SCALES, HOST_STATES, Scenario, assess
+from course.labels import (
+    ACTOR_TYPE_LABELS,
+    ATTRIBUTION_LABELS,
+    HOST_POSTURE_LABELS,
+    OPTION_SHORT_LABELS,
+    SCALE_LABELS,
+)
+from course.paths import NOTEBOOKS_DIR
 from course.quiz import check, registered_ids
-from course.widgets import LiveFigure
+from course.widgets import LiveFigure, control_values
 
 
 @pytest.fixture(scope="module")
@@ -298,6 +310,7 @@ def test_builder_figure_shows_each_options_risk_and_marks_what_is_not_carried() 
     assert list(bars.marker.pattern.shape) == ["", "", "", "", "/", "/", "/"]
     assert [t.endswith("✗") for t in marks.text] == [False] * 4 + [True] * 3
     assert "carries options 1-4" in fig.layout.title.text
+    assert list(bars.x) == list(OPTION_SHORT_LABELS.values())
     assert fig.layout.yaxis.range == (0, 100)
 
 
@@ -316,7 +329,7 @@ def test_builder_figure_keeps_the_same_traces_for_every_input() -> None:
 
 def test_builder_description_reports_level_convincingness_and_options() -> None:
     text = builder_description()
-    assert "None (<code>none</code>)" in text
+    assert f"{ATTRIBUTION_LABELS['none']} (<code>none</code>)" in text
     assert "Kept secret:</b> Technical indicators" in text
     assert "convincing in public? <b>nothing public</b>" in text
     assert "<b>Can carry:</b> 1 Request the host state to act" in text
@@ -333,18 +346,28 @@ def test_a_claim_alone_comes_with_a_warning_about_masks() -> None:
     assert "names the name" not in builder_description(claim_by_attackers=True, make_public=True)
 
 
+def test_builder_controls_start_where_the_static_figure_does() -> None:
+    controls = builder_controls()
+    assert list(controls) == list(BUILDER_DEFAULTS)  # the keywords builder_figure accepts
+    assert control_values(controls) == dict(BUILDER_DEFAULTS)
+    static = builder_figure(**BUILDER_DEFAULTS)
+    assert builder_figure(**control_values(controls)).to_plotly_json() == static.to_plotly_json()
+    assert [controls[k].description for k in EVIDENCE_KINDS] == [
+        EVIDENCE[k].label for k in EVIDENCE_KINDS
+    ]
+    assert dict(controls["attack_scale"].options) == {SCALE_LABELS[s]: s for s in ATTACK_SCALES}
+    assert dict(controls["host_state"].options) == {HOST_POSTURE_LABELS[h]: h for h in HOST_STATES}
+
+
 def test_livefigure_redraws_when_a_box_is_ticked() -> None:
-    controls = {
-        key: widgets.Checkbox(value=bool(BUILDER_DEFAULTS[key]), description=key)
-        for key in [*EVIDENCE_KINDS, "make_public"]
-    }
-    controls["attack_scale"] = widgets.Dropdown(options=list(ATTACK_SCALES), value="large")
-    controls["host_state"] = widgets.Dropdown(options=list(HOST_STATES), value="sponsor")
-    live = LiveFigure(builder_figure, controls, builder_description)
-    assert "None" in live.figure.layout.title.text
+    controls = builder_controls()  # wired exactly as in the lesson
+    live = LiveFigure(builder_figure, controls, builder_description, layout_columns=3)
+    assert ATTRIBUTION_LABELS["none"] in live.figure.layout.title.text
     controls["make_public"].value = True
-    assert "Government, with evidence" in live.figure.layout.title.text
+    assert ATTRIBUTION_LABELS["government_evidence"] in live.figure.layout.title.text
     assert "Cannot carry" not in live.details.value
+    controls["host_state"].value = "willing_able"
+    assert live.status.value == ""
 
 
 # --- tables and figures from the data ----------------------------------------------------------
@@ -392,6 +415,34 @@ def test_false_flag_figure_has_one_start_marker_per_operation(
         false_flag_figure(table.drop(columns="attribution_year"))
 
 
+def test_false_flag_summary_counts_and_times_the_unmasking() -> None:
+    flags = pd.DataFrame({"name": ["A", "B", "C", "D"], "years": [1, 4, 2, None]})
+    assert false_flag_summary(flags) == (
+        "4 disguised operations. Median time from start to the strongest attribution: "
+        "2 years; longest: 4 years (B)."
+    )
+    one = false_flag_summary(flags.iloc[:1])
+    assert one.startswith("1 disguised operation. ") and "1 year; longest: 1 year (A)." in one
+    assert "1.5 years;" in false_flag_summary(flags.iloc[:2].assign(years=[1, 2]))
+
+
+def test_false_flag_summary_on_the_data(incidents: pd.DataFrame, responses: pd.DataFrame) -> None:
+    flags = false_flags(incidents, responses)
+    longest = flags.loc[flags["years"].idxmax()]
+    text = false_flag_summary(flags)
+    assert text.startswith(f"{len(flags)} disguised operations.")
+    assert f"attribution: {flags['years'].median():g} year" in text
+    assert f"longest: {longest['years']:g} year" in text
+    assert text.endswith(f"({longest['name']}).")
+
+
+def test_false_flag_summary_rejects_a_wrong_table() -> None:
+    with pytest.raises(ValueError, match=r"^flags: missing column\(s\) years; use false_flags"):
+        false_flag_summary(pd.DataFrame({"name": ["A"]}))
+    with pytest.raises(ValueError, match=r"^flags: no operation with a time to attribution"):
+        false_flag_summary(pd.DataFrame({"name": ["A"], "years": [None]}))
+
+
 def test_attribution_by_actor_counts_every_incident(incidents: pd.DataFrame) -> None:
     fig = attribution_by_actor_figure(incidents)
     assert isinstance(fig, go.Figure)
@@ -403,8 +454,10 @@ def test_attribution_by_actor_counts_every_incident(incidents: pd.DataFrame) -> 
 def test_posture_table_counts_every_incident(incidents: pd.DataFrame) -> None:
     table = posture_by_actor_table(incidents)
     assert int(table.to_numpy().sum()) == len(incidents)
+    disguised = ACTOR_TYPE_LABELS["state_disguised"]
+    assert list(table.index) == [ACTOR_TYPE_LABELS[a] for a in ACTOR_TYPES]
     assert (
-        table.loc["State in disguise", "Sponsor"]
+        table.loc[disguised, HOST_POSTURE_LABELS["sponsor"]]
         == (incidents["actor_type"] == "state_disguised").sum()
     )
 
@@ -415,6 +468,30 @@ def test_years_to_attribution(incidents: pd.DataFrame) -> None:
     assert len(years) == incidents["attribution_year"].notna().sum()
     with pytest.raises(ValueError, match=r"^incidents: missing column 'start_year'"):
         years_to_attribution(incidents.drop(columns="start_year"))
+
+
+# --- the lesson's self-check ----------------------------------------------------------------
+
+
+def test_self_check_has_numbered_ids_and_explains_every_choice() -> None:
+    questions = [self_check_question(qid) for qid in attr.SELF_CHECK_IDS]
+    assert [q.qid for q in questions] == [f"02.q{n}" for n in range(1, len(questions) + 1)]
+    assert len(questions) >= 3
+    for question in questions:
+        assert len(question.choice_feedback) == len(question.choices) >= 3
+        assert all(len(text) > 40 for text in question.choice_feedback.values())
+    assert check("02.q2", 2).correct and not check("02.q2", 1).correct
+    assert check("02.q4", "Delegation").correct
+    with pytest.raises(ValueError, match=r"^qid: unknown question '02.q9'; allowed: 02.q1, 02.q2"):
+        self_check_question("02.q9")
+
+
+def test_self_check_cell_lists_every_question_id() -> None:
+    notebook = json.loads((NOTEBOOKS_DIR / "02_proxies_and_attribution.ipynb").read_text("utf-8"))
+    cells = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    quiz = next(c for c in cells if c.startswith('Quiz(\n    "Self-check"'))
+    assert tuple(re.findall(r'"(02\.q\d+)"', quiz)) == attr.SELF_CHECK_IDS
+    assert "MultipleChoice" not in quiz, "the answer key belongs in course.attribution"
 
 
 # --- course.tasks.ex02 ------------------------------------------------------------------------

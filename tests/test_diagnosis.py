@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
+import json
 import re
 from html import escape as html_escape
 
@@ -13,16 +15,18 @@ import pytest
 import course.tasks.ex03 as ex03
 from course.data import HOST_POSTURES, responses_with_incidents, scenario_for
 from course.diagnosis import (
+    ANSWER_LABELS,
     ANSWERS,
     DEFAULT_ANSWERS,
     FIELDS,
     LEGAL_BASIS_COLOURS,
-    LEGAL_BASIS_LABELS,
-    POSTURE_LABELS,
+    QUESTIONS,
     REFERENCE_CASE,
+    SELF_CHECK_IDS,
     STATUSES,
     describe_diagnosis,
     diagnose,
+    diagnosis_controls,
     diagnosis_figure,
     legal_ladder_table,
     normalise_answer,
@@ -34,8 +38,11 @@ from course.diagnosis import (
     table_view,
 )
 from course.escalation import HOST_STATES, LEGAL_BASES, OPTIONS, Scenario, assess
+from course.labels import HOST_POSTURE_LABELS, LEGAL_BASIS_LABELS
+from course.paths import NOTEBOOKS_DIR
 from course.quiz import check, get_question
 from course.theme import option_colour
+from course.widgets import LiveFigure, control_values
 
 ALL_ANSWERS = list(itertools.product(ANSWERS, repeat=3))
 
@@ -196,7 +203,8 @@ def test_figure_shows_status_by_opacity_and_colour_by_legal_basis() -> None:
     retorsion = fig.data[1]  # options 3 (not indicated), 4 and 5 (conditional)
     assert list(retorsion.marker.opacity) == [0.12, 0.45, 0.45]
     assert list(retorsion.marker.pattern.shape) == ["", "/", "/"]
-    assert fig.layout.title.text.startswith("Host state: willing but unable<br>")
+    label = HOST_POSTURE_LABELS["willing_unable"]
+    assert fig.layout.title.text.startswith(f"Host state: {label}<br>")
 
 
 def test_figure_title_flags_a_provisional_diagnosis() -> None:
@@ -207,25 +215,49 @@ def test_figure_title_flags_a_provisional_diagnosis() -> None:
 
 def test_description_lists_the_next_steps_in_order_and_the_assumptions() -> None:
     text = describe_diagnosis("yes", "no", "unknown")
-    assert "Posture: able but unwilling." in text
+    assert f"Posture: {HOST_POSTURE_LABELS['able_unwilling']}." in text
     assert "Provisional" in text and "Involvement is not presumed" in text
     positions = [text.index(f"<strong>{n} {OPTIONS[n].title}</strong>") for n in (1, 3, 4, 5)]
     assert positions == sorted(positions)
     assert "Only under a condition" in text and "Not indicated for this host: options 2." in text
     settled = describe_diagnosis(True, True, True)
-    assert "Provisional" not in settled and "Posture: sponsor" in settled
+    assert "Provisional" not in settled and f"Posture: {HOST_POSTURE_LABELS['sponsor']}." in settled
+
+
+def test_controls_start_where_the_static_figure_does() -> None:
+    start = DEFAULT_ANSWERS  # as in the lesson: the static figure, then the widget
+    controls = diagnosis_controls(start)
+    for function in (diagnosis_figure, describe_diagnosis):
+        assert list(controls) == list(inspect.signature(function).parameters) == list(FIELDS)
+    assert control_values(controls) == dict(DEFAULT_ANSWERS)
+    assert control_values(diagnosis_controls()) == dict(DEFAULT_ANSWERS)
+    static = diagnosis_figure(**start).to_plotly_json()
+    assert diagnosis_figure(**control_values(controls)).to_plotly_json() == static
+    for field, control in controls.items():
+        assert control.description == QUESTIONS[field]
+        assert dict(control.options) == {label: a for a, label in ANSWER_LABELS.items()}
+
+
+def test_controls_take_any_valid_start_and_refuse_bad_ones() -> None:
+    controls = diagnosis_controls({"able": True, "willing": "no", "involved": False})
+    assert control_values(controls) == {"able": "yes", "willing": "no", "involved": "no"}
+    with pytest.raises(ValueError, match=r"^start: got \['able', 'willing'\]; allowed: a mapping "):
+        diagnosis_controls({"able": "yes", "willing": "yes"})
+    with pytest.raises(ValueError, match=r"^start: got 'yes'; allowed: a mapping with exactly"):
+        diagnosis_controls("yes")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^willing: got 'maybe'; allowed: True, False"):
+        diagnosis_controls({**DEFAULT_ANSWERS, "willing": "maybe"})
 
 
 def test_live_figure_redraws_in_place_when_an_answer_changes() -> None:
-    from course.widgets import LiveFigure, dropdown
-
-    controls = {f: dropdown(list(ANSWERS), DEFAULT_ANSWERS[f], f) for f in FIELDS}
-    live = LiveFigure(diagnosis_figure, controls, describe=describe_diagnosis)
+    controls = diagnosis_controls(DEFAULT_ANSWERS)  # wired exactly as in the lesson
+    live = LiveFigure(diagnosis_figure, controls, describe=describe_diagnosis, layout_columns=1)
     traces = list(live.figure.data)
     controls["involved"].value = "yes"
-    assert live.figure.layout.title.text.startswith("Host state: sponsor (involved)<br>")
+    sponsor = HOST_POSTURE_LABELS["sponsor"]
+    assert live.figure.layout.title.text.startswith(f"Host state: {sponsor}<br>")
     assert list(live.figure.data) == traces  # the same trace objects, updated in place
-    assert "Posture: sponsor" in live.details.value
+    assert f"Posture: {sponsor}." in live.details.value
 
 
 # --------------------------------------------------------------------------- legal ladder
@@ -277,7 +309,7 @@ def test_posture_figure_uses_the_option_ladder_colours(joined: pd.DataFrame) -> 
     fig = options_by_posture_figure(joined)
     assert len(fig.data) == 7
     assert [t.marker.color for t in fig.data] == [option_colour(n) for n in OPTIONS]
-    assert list(fig.data[0].x) == [POSTURE_LABELS[p] for p in HOST_POSTURES]
+    assert list(fig.data[0].x) == [HOST_POSTURE_LABELS[p] for p in HOST_POSTURES]
     assert fig.layout.barmode == "stack"
 
 
@@ -402,8 +434,28 @@ def test_single_questions_and_their_errors(joined: pd.DataFrame) -> None:
     assert self_check_question("03.q4", joined).qid == "03.q4"
     with pytest.raises(ValueError, match=r"^joined: question '03.q4'"):
         self_check_question("03.q4")
-    with pytest.raises(ValueError, match=r"^qid: got '03.q9'; allowed: 03.q1"):
+    with pytest.raises(ValueError, match=r"^qid: unknown question '03.q9'; allowed: 03.q1, 03.q2"):
         self_check_question("03.q9")
+    with pytest.raises(ValueError, match=r"^qid: unknown question '03.q9'; allowed: 03.q1"):
+        self_check_question("03.q9", joined)
+
+
+def test_self_check_has_numbered_ids_and_explains_every_choice(joined: pd.DataFrame) -> None:
+    questions = [self_check_question(qid, joined) for qid in SELF_CHECK_IDS]
+    assert [q.qid for q in questions] == [f"03.q{n}" for n in range(1, len(questions) + 1)]
+    assert len(questions) >= 3
+    for question in questions:
+        assert len(question.choice_feedback) == len(question.choices) >= 3
+        assert all(len(text) > 40 for text in question.choice_feedback.values())
+    assert [q.qid for q in self_check(joined).questions] == list(SELF_CHECK_IDS)
+
+
+def test_self_check_cell_lists_every_question_id() -> None:
+    notebook = json.loads((NOTEBOOKS_DIR / "03_due_diligence.ipynb").read_text("utf-8"))
+    cells = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    quiz = next(c for c in cells if c.startswith('Quiz(\n    "Self-check"'))
+    assert tuple(re.findall(r'"(03\.q\d+)"', quiz)) == SELF_CHECK_IDS
+    assert "diagnosis.self_check_question(q, joined)" in quiz
 
 
 def test_table_view_keeps_long_text_whole(joined: pd.DataFrame) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import html
+import inspect
+import json
+import re
 from functools import partial
 
 import pandas as pd
@@ -12,9 +15,7 @@ from course import explorer
 from course.data import ACTOR_TYPES, SCALES, load_incidents, responses_with_incidents
 from course.escalation import OPTIONS
 from course.explorer import (
-    ACTOR_LABELS,
     SCALE_COLOURS,
-    SCALE_LABELS,
     UNCERTAIN_MARK,
     actor_scale_table,
     classification_questions,
@@ -27,6 +28,8 @@ from course.explorer import (
     self_check_question,
     year_bounds,
 )
+from course.labels import ACTOR_TYPE_LABELS, ATTRIBUTION_LABELS, SCALE_LABELS
+from course.paths import NOTEBOOKS_DIR
 from course.quiz import check, get_question
 from course.theme import PALETTE, option_colour
 from course.widgets import LiveFigure
@@ -135,7 +138,7 @@ def test_figure_stacks_the_filtered_counts_by_scale(incidents: pd.DataFrame) -> 
     chosen = filter_incidents(incidents, ["criminal", "proxy_contractor"], SCALES, (2010, 2020))
     assert [t.name for t in fig.data] == [SCALE_LABELS[s] for s in SCALES]
     assert {t.orientation for t in fig.data} == {"h"}
-    assert list(fig.data[0].y) == [ACTOR_LABELS["criminal"], ACTOR_LABELS["proxy_contractor"]]
+    assert list(fig.data[0].y) == [ACTOR_TYPE_LABELS[a] for a in ("criminal", "proxy_contractor")]
     assert sum(sum(t.x) for t in fig.data) == len(chosen)
     criminal_small = ((chosen["actor_type"] == "criminal") & (chosen["scale"] == "small")).sum()
     assert fig.data[0].x[0] == criminal_small
@@ -165,7 +168,7 @@ def test_table_lists_the_filtered_incidents_sorted_by_start(incidents: pd.DataFr
     positions = [table.index(html.escape(name)) for name in chosen["name"]]
     assert positions == sorted(positions)
     assert f"{len(chosen)} incidents." in table
-    assert "Proxies" not in table
+    assert ACTOR_TYPE_LABELS["proxy_contractor"] not in table
 
 
 def test_table_marks_uncertain_fields_only(incidents: pd.DataFrame) -> None:
@@ -187,7 +190,8 @@ def test_table_shows_open_ended_years_and_attribution_year(incidents: pd.DataFra
     assert pd.isna(mabna["end_year"])
     table = explorer_table(incidents, ["proxy_contractor"], years=(2013, 2013))
     assert "2013-…" in table
-    assert f"A government, with evidence ({mabna['attribution_year']})" in table
+    assert mabna["attribution"] == "government_evidence"
+    assert f"{ATTRIBUTION_LABELS['government_evidence']} ({mabna['attribution_year']})" in table
 
 
 def test_table_escapes_text_and_handles_no_match(incidents: pd.DataFrame) -> None:
@@ -203,7 +207,7 @@ def test_table_escapes_text_and_handles_no_match(incidents: pd.DataFrame) -> Non
 
 def test_actor_scale_table_has_every_category_and_totals(incidents: pd.DataFrame) -> None:
     table = actor_scale_table(incidents)
-    assert list(table.index) == [ACTOR_LABELS[a] for a in ACTOR_TYPES] + ["Total"]
+    assert list(table.index) == [ACTOR_TYPE_LABELS[a] for a in ACTOR_TYPES] + ["Total"]
     assert list(table.columns) == [SCALE_LABELS[s] for s in SCALES] + ["Total"]
     assert table.loc["Total", "Total"] == len(incidents)
     small_criminals = (incidents["actor_type"] == "criminal") & (incidents["scale"] == "small")
@@ -229,7 +233,7 @@ def test_widget_starts_unfiltered_and_updates_chart_and_table_together(
 
     live.controls["actor_types"].value = ("non_state_armed_group",)
     armed = filter_incidents(incidents, ["non_state_armed_group"])
-    assert list(live.figure.data[0].y) == [ACTOR_LABELS["non_state_armed_group"]]
+    assert list(live.figure.data[0].y) == [ACTOR_TYPE_LABELS["non_state_armed_group"]]
     assert sum(sum(t.x) for t in live.figure.data) == len(armed)
     assert all(html.escape(name) in live.details.value for name in armed["name"])
     assert html.escape(_row(incidents, "sony-2014")["name"]) not in live.details.value
@@ -237,6 +241,17 @@ def test_widget_starts_unfiltered_and_updates_chart_and_table_together(
     live.controls["years"].value = (bounds[1], bounds[1])
     assert f"began in {bounds[1]}-{bounds[1]}" in live.figure.layout.title.text
     assert live.status.value == ""
+
+
+def test_controls_are_keyed_by_the_figure_and_table_parameters(incidents: pd.DataFrame) -> None:
+    controls = explorer_controls(incidents)
+    for function in (explorer_figure, explorer_table):
+        parameters = list(inspect.signature(function).parameters)
+        assert list(controls) == parameters[1:]  # all but the data frame
+    assert controls["scales"].value == SCALES
+    assert [label for label, _ in controls["actor_types"].options] == [
+        ACTOR_TYPE_LABELS[a] for a in ACTOR_TYPES
+    ]
 
 
 # --------------------------------------------------------------------------- responses figure
@@ -249,7 +264,7 @@ def test_responses_figure_counts_every_response_by_option(joined: pd.DataFrame) 
     assert [t.marker.color for t in fig.data[:7]] == [option_colour(n) for n in range(1, 8)]
     assert fig.data[7].marker.color == PALETTE[1]
     assert fig.data[7].name == "Police takedown or seizure"
-    armed = list(fig.data[0].x).index(ACTOR_LABELS["non_state_armed_group"])
+    armed = list(fig.data[0].x).index(ACTOR_TYPE_LABELS["non_state_armed_group"])
     strikes = ((joined["actor_type"] == "non_state_armed_group") & (joined["option"] == "7")).sum()
     assert fig.data[6].y[armed] == strikes
 
@@ -311,10 +326,18 @@ def test_self_check_has_numbered_ids_and_explains_every_choice() -> None:
         self_check_question("01.q9")
 
 
+def test_self_check_cell_lists_every_question_id() -> None:
+    notebook = json.loads((NOTEBOOKS_DIR / "01_nonstate_actors.ipynb").read_text("utf-8"))
+    cells = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
+    quiz = next(c for c in cells if c.startswith('Quiz(\n    "Self-check"'))
+    assert tuple(re.findall(r'"(01\.q\d+)"', quiz)) == explorer.SELF_CHECK_IDS
+    assert "explorer.self_check_question(q)" in quiz
+
+
 def test_scale_texts_cover_every_scale() -> None:
-    for mapping in (explorer.SCALE_LABELS, explorer.SCALE_RULES, explorer.SCALE_TOOLS):
+    for mapping in (SCALE_LABELS, explorer.SCALE_RULES, explorer.SCALE_TOOLS):
         assert tuple(mapping) == SCALES
-    assert tuple(explorer.ACTOR_LABELS) == ACTOR_TYPES
+    assert tuple(ACTOR_TYPE_LABELS) == ACTOR_TYPES
 
 
 # --------------------------------------------------------------------------- exercise keys

@@ -525,3 +525,15 @@ def test_text_entry_and_open_question_widgets(advice: OpenQuestion) -> None:
         row.children[0].value = True
     show.click()
     assert "Correct" in result.value and "covers 3 of 3" in result.value
+
+
+def test_pick_question_finds_by_id_and_names_the_allowed_ids() -> None:
+    from course.quiz import pick_question
+
+    questions = [
+        MultipleChoice("98.q1", "One?", ["a", "b"], answer=1, feedback=["yes", "no"]),
+        MultipleChoice("98.q2", "Two?", ["a", "b"], answer=2, feedback=["no", "yes"]),
+    ]
+    assert pick_question(questions, "98.q2") is questions[1]
+    with pytest.raises(ValueError, match=r"qid: unknown question '98.q3'; allowed: 98.q1, 98.q2"):
+        pick_question(questions, "98.q3")

@@ -298,3 +298,22 @@ def test_glossary_terms_missing_from_texts() -> None:
 def test_module_level_csv_paths_point_into_data() -> None:
     assert references.REFERENCES_CSV.name == "references.csv"
     assert glossary.GLOSSARY_CSV.parent == references.REFERENCES_CSV.parent
+
+
+def test_an_edited_references_file_is_read_again(tmp_path) -> None:
+    """Authors edit data/*.csv while a lesson is open; the cache must not hide the change."""
+    import os
+    import shutil
+
+    from course.paths import DATA_DIR
+    from course.references import cite, load_references
+
+    path = tmp_path / "references.csv"
+    shutil.copy(DATA_DIR / "references.csv", path)
+    before = len(load_references(path))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('zzz2026,"Doe, Jane",A title,A journal,2026,,\n')
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert len(load_references(path)) == before + 1
+    assert cite("zzz2026", path=path) == "(Doe 2026)"

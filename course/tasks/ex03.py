@@ -14,8 +14,8 @@ from typing import Any, Final
 import pandas as pd
 
 from course.data import RESPONSE_OPTIONS, responses_with_incidents, scenario_for
-from course.diagnosis import LEGAL_BASIS_LABELS
 from course.escalation import LEGAL_BASES, OPTIONS, Scenario, assess
+from course.labels import LEGAL_BASIS_LABELS
 from course.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
 
 __all__ = [
