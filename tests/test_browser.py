@@ -29,6 +29,8 @@ import pytest
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from course.diagnosis import ANSWER_LABELS, QUESTIONS
+from course.labels import ACTOR_TYPE_LABELS
 from course.lessons import lesson_paths
 from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
 
@@ -47,8 +49,14 @@ CHROMIUM_ARGS = [
 ]
 RUN_TIMEOUT_S = 120
 FAILURE_SHOTS = Path(__file__).resolve().parent.parent / "build" / "browser-failures"
-#: Lessons whose widgets the smoke test also drives (a control change must redraw the figure).
-INTERACTIONS = {"00_start_here.ipynb": ("Minutes per session", "sessions of up to 240 minutes")}
+#: One control per lesson that the smoke test moves, as a student would; the figure inside the
+#: same widget must then redraw. (kind, label of the control, value to pick)
+INTERACTIONS: dict[str, tuple[str, str, str]] = {
+    "00_start_here.ipynb": ("slider_end", "Minutes per session", ""),
+    "01_nonstate_actors.ipynb": ("select", "Who attacked", ACTOR_TYPE_LABELS["criminal"]),
+    "02_proxies_and_attribution.ipynb": ("checkbox", "Publish own evidence", ""),
+    "03_due_diligence.ipynb": ("select", QUESTIONS["involved"], ANSWER_LABELS["yes"]),
+}
 
 
 def _free_port() -> int:
@@ -252,20 +260,32 @@ def test_kernel_output_counter_reads_protocol_frames() -> None:
     assert (sent.widget_views, sent.plotly_figures, sent.errors) == (1, 1, ["boom"])
 
 
-def _drive_slider(page: Page, label: str, expected_text: str) -> str | None:
-    """Move a slider to its maximum with the keyboard; return a problem or None."""
-    control = page.locator(".widget-slider", has_text=label).first
-    control.locator(".noUi-handle, .ui-slider-handle").first.focus()
-    page.keyboard.press("End")
+FIGURES_IN_WIDGETS_JS = """() => [...document.querySelectorAll('.jupyter-widgets .js-plotly-plot')]
+    .map(n => [...n.querySelectorAll('.main-svg')].map(svg => svg.innerHTML).join(''))"""
+
+
+def _drive_control(page: Page, kind: str, label: str, value: str) -> str | None:
+    """Change one control as a student would; return a problem, or None if a figure redrew."""
+    before = page.evaluate(FIGURES_IN_WIDGETS_JS)
+    if kind == "slider_end":
+        control = page.locator(".widget-slider", has_text=label).first
+        control.locator(".noUi-handle, .ui-slider-handle").first.focus()
+        page.keyboard.press("End")
+    elif kind == "checkbox":
+        page.locator(".widget-checkbox", has_text=label).first.locator("input").click()
+    elif kind == "select":
+        box = page.locator(".widget-dropdown, .widget-select-multiple", has_text=label).first
+        box.locator("select").select_option(label=value)
+    else:
+        raise ValueError(f"kind: got {kind!r}; allowed: slider_end, checkbox, select")
     try:
         page.wait_for_function(
-            "text => [...document.querySelectorAll('.js-plotly-plot .gtitle')]"
-            ".some(t => t.textContent.includes(text))",
-            arg=expected_text,
+            f"before => JSON.stringify(({FIGURES_IN_WIDGETS_JS})()) !== JSON.stringify(before)",
+            arg=before,
             timeout=15_000,
         )
     except PlaywrightTimeout:
-        return f"moving '{label}' did not redraw the figure (expected '{expected_text}')"
+        return f"changing '{label}' did not redraw the figure"
     return None
 
 
@@ -295,7 +315,7 @@ def test_lesson_runs_and_renders_in_jupyterlab(
         _run_all_and_wait(page, notebook)
         problems = _problems_on_page(page, notebook, sent)
         if notebook in INTERACTIONS and not problems:
-            problem = _drive_slider(page, *INTERACTIONS[notebook])
+            problem = _drive_control(page, *INTERACTIONS[notebook])
             if problem:
                 problems.append(f"{notebook}: {problem}")
         if problems:
