@@ -561,9 +561,10 @@ def builder_figure(**values: object) -> go.Figure:
             "title": {"text": "Risk band "},
             "orientation": "h",
             "yanchor": "top",
-            "y": -0.2,
+            "y": -0.3,  # below the two-line option labels
             "x": 0,
         },
+        margin={"b": 130},
         bargap=0.25,
     )
     return fig

@@ -408,13 +408,15 @@ def _scale_feedback(row: pd.Series, chosen: str) -> str:
 
 
 def classification_questions(
-    incidents: pd.DataFrame, ids: Sequence[str], *, qid_prefix: str = "01.scale-"
+    incidents: pd.DataFrame, ids: Sequence[str], *, qid_prefix: str = "01.scale"
 ) -> list[MultipleChoice]:
     """One "small, large or destructive?" question per incident id, built from the data.
 
     The prompt is the incident's ``effects`` (what happened, without its name or scale); the
     feedback for every choice names the incident, gives its coded scale and the coding rule,
-    and says why the scale matters for the response. Question ids are ``qid_prefix + id``.
+    and says why the scale matters for the response. Question ids are ``qid_prefix`` plus the
+    position (``01.scale1``, ...): the id is shown above the question, so it must not give the
+    incident away.
 
     Raises ``ValueError`` for an empty or repeated list, an unknown id, or an incident whose
     scale the data flags as uncertain (a quiz needs one defensible answer).
@@ -427,7 +429,7 @@ def classification_questions(
     clear = clear_scale_ids(incidents)
     by_id = incidents.set_index(incidents["id"].astype(str))
     questions = []
-    for incident_id in ids:
+    for position, incident_id in enumerate(ids, start=1):
         if incident_id not in by_id.index:
             raise ValueError(
                 f"ids: no incident {incident_id!r} in the data; allowed: {', '.join(clear)}"
@@ -440,7 +442,7 @@ def classification_questions(
         row = by_id.loc[incident_id]
         questions.append(
             MultipleChoice(
-                f"{qid_prefix}{incident_id}",
+                f"{qid_prefix}{position}",
                 f"{row['effects']}\n\nHow would you code the scale of this incident?",
                 [SCALE_LABELS[s] for s in SCALES],
                 answer=SCALES.index(str(row["scale"])) + 1,

@@ -3,7 +3,7 @@
 Why this shape: a widget's behaviour must be testable without a browser. So every widget in the
 course is a *pure function* of its inputs (``build(**values) -> figure``, ``describe(**values) ->
 HTML``) that lives in a ``course`` module with unit tests; this module only connects controls to
-it and updates one figure in place (no flicker, no figure piling up under the cell).
+it and swaps the one figure in place (no flicker, no figure piling up under the cell).
 
 Errors from the pure function (a ValueError naming the field) are shown in the widget's status
 line instead of crashing the lesson.
@@ -20,6 +20,7 @@ from typing import Any
 
 import ipywidgets as w
 import plotly.graph_objects as go
+import plotly.io as pio
 
 Build = Callable[..., go.Figure]
 Describe = Callable[..., str]
@@ -30,32 +31,31 @@ def control_values(controls: Mapping[str, w.ValueWidget]) -> dict[str, Any]:
     return {name: control.value for name, control in controls.items()}
 
 
-def update_figure_in_place(target: go.FigureWidget, source: go.Figure) -> None:
-    """Copy ``source`` into the live ``target`` figure in one batched message.
+def figure_output(figure: go.Figure) -> dict[str, Any]:
+    """``figure`` as one notebook output (plotly's own MIME type), for an Output widget.
 
-    Traces are updated one by one when their number and types match (the usual case: a filter
-    changed the data), otherwise replaced wholesale.
+    Why not ``go.FigureWidget``: plotly 7's widget view draws before JupyterLab attaches it to
+    the page, so it keeps plotly's fallback width of 700 px instead of filling the lesson; the
+    MIME renderer sizes the figure to the output area, exactly like the static figure beside it.
     """
-    with target.batch_update():
-        same_shape = len(target.data) == len(source.data) and all(
-            t.type == s.type for t, s in zip(target.data, source.data, strict=True)
-        )
-        if same_shape:
-            for trace, new in zip(target.data, source.data, strict=True):
-                trace.update(new.to_plotly_json(), overwrite=True)
-        else:
-            target.data = []
-            target.add_traces(list(source.data))
-        target.update_layout(source.layout.to_plotly_json(), overwrite=True)
+    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
+    title = figure.layout.title.text or "figure"
+    return {
+        "output_type": "display_data",
+        "data": {**bundle, "text/plain": f"<plotly figure: {title}>"},
+        "metadata": {},
+    }
 
 
 class LiveFigure(w.VBox):
     """Controls + a figure (+ optional HTML description) kept in step with a pure function.
 
     ``LiveFigure(build, controls, describe=None)`` shows the controls above the figure. Each
-    control change calls ``build(**values)`` and updates the figure in place; ``describe``
-    (optional) returns HTML shown under the figure (a table, an explanation). ``refresh()`` is
-    what a control change runs, public so tests and lessons can drive the widget from code.
+    control change calls ``build(**values)`` and replaces the one figure in place (a single
+    output, swapped in one message: no flicker, nothing piling up); ``describe`` (optional)
+    returns HTML shown under the figure (a table, an explanation). ``figure`` is the figure now
+    shown. ``refresh()`` is what a control change runs, public so tests and lessons can drive
+    the widget from code.
     """
 
     def __init__(
@@ -71,7 +71,9 @@ class LiveFigure(w.VBox):
         self.controls = dict(controls)
         self.status = w.HTML()
         self.details = w.HTML()
-        self.figure = go.FigureWidget(build(**control_values(self.controls)))
+        self.figure = build(**control_values(self.controls))
+        self.output = w.Output(layout=w.Layout(width="100%"))
+        self.output.outputs = (figure_output(self.figure),)
         if describe is not None:
             self.details.value = describe(**control_values(self.controls))
         for control in self.controls.values():
@@ -81,7 +83,7 @@ class LiveFigure(w.VBox):
             boxes,
             layout=w.Layout(grid_template_columns=f"repeat({layout_columns}, minmax(0, 1fr))"),
         )
-        super().__init__([grid, self.status, self.figure, self.details])
+        super().__init__([grid, self.status, self.output, self.details])
 
     def _on_change(self, _change: dict[str, Any]) -> None:
         self.refresh()
@@ -96,7 +98,8 @@ class LiveFigure(w.VBox):
             self.status.value = f"<span style='color:#D55E00'>&#9888; {err}</span>"
             return False
         self.status.value = ""
-        update_figure_in_place(self.figure, figure)
+        self.figure = figure
+        self.output.outputs = (figure_output(figure),)
         self.details.value = details
         return True
 

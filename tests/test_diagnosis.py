@@ -252,11 +252,12 @@ def test_controls_take_any_valid_start_and_refuse_bad_ones() -> None:
 def test_live_figure_redraws_in_place_when_an_answer_changes() -> None:
     controls = diagnosis_controls(DEFAULT_ANSWERS)  # wired exactly as in the lesson
     live = LiveFigure(diagnosis_figure, controls, describe=describe_diagnosis, layout_columns=1)
-    traces = list(live.figure.data)
+    traces = [(t.type, t.name) for t in live.figure.data]
     controls["involved"].value = "yes"
     sponsor = HOST_POSTURE_LABELS["sponsor"]
     assert live.figure.layout.title.text.startswith(f"Host state: {sponsor}<br>")
-    assert list(live.figure.data) == traces  # the same trace objects, updated in place
+    assert [(t.type, t.name) for t in live.figure.data] == traces  # same traces, new values
+    assert len(live.output.outputs) == 1  # one figure, swapped in place
     assert f"Posture: {sponsor}." in live.details.value
 
 

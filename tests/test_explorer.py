@@ -280,15 +280,16 @@ def test_clear_scale_ids_leave_out_uncertain_scales(incidents: pd.DataFrame) -> 
 
 def test_classification_questions_are_built_from_the_data(incidents: pd.DataFrame) -> None:
     ids = ["goznym-2016", "colonial-2021"]
-    goznym, colonial = classification_questions(incidents, ids, qid_prefix="99.scale-")
-    assert goznym.qid == "99.scale-goznym-2016"
+    goznym, colonial = classification_questions(incidents, ids, qid_prefix="99.scale")
+    assert (goznym.qid, colonial.qid) == ("99.scale1", "99.scale2")  # ids do not name the case
+    assert "goznym" not in goznym.prompt.lower()
     assert goznym.prompt.startswith(_row(incidents, "goznym-2016")["effects"])
     assert "GozNym" not in goznym.prompt, "the prompt must not give the incident away"
     assert goznym.choices == tuple(SCALE_LABELS[s] for s in SCALES)
     assert goznym.correct_options == {1}
     assert colonial.correct_options == {2}
-    assert check("99.scale-goznym-2016", "Small-scale").correct
-    wrong = check("99.scale-goznym-2016", 2)
+    assert check("99.scale1", "Small-scale").correct
+    wrong = check("99.scale1", 2)
     assert not wrong.correct
     assert "GozNym banking malware network is coded small-scale" in wrong.message
     assert "however large the sums" in wrong.message

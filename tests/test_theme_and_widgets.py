@@ -8,7 +8,7 @@ import plotly.io as pio
 import pytest
 
 from course import theme
-from course.widgets import LiveFigure, update_figure_in_place
+from course.widgets import LiveFigure, figure_output
 
 
 def test_apply_theme_sets_the_default_template() -> None:
@@ -46,19 +46,13 @@ def _bars(n: int) -> go.Figure:
     return go.Figure(go.Bar(x=list(range(n)), y=[1] * n), layout={"title": f"{n} bars"})
 
 
-def test_update_in_place_changes_data_and_keeps_the_widget() -> None:
-    target = go.FigureWidget(_bars(2))
-    update_figure_in_place(target, _bars(5))
-    assert len(target.data[0].x) == 5
-    assert target.layout.title.text == "5 bars"
-
-
-def test_update_in_place_replaces_traces_when_their_number_changes() -> None:
-    target = go.FigureWidget(_bars(2))
-    source = _bars(3)
-    source.add_scatter(x=[0], y=[1])
-    update_figure_in_place(target, source)
-    assert [t.type for t in target.data] == ["bar", "scatter"]
+def test_figure_output_is_one_plotly_display() -> None:
+    output = figure_output(_bars(3))
+    assert output["output_type"] == "display_data"
+    plot = output["data"]["application/vnd.plotly.v1+json"]
+    assert list(plot["data"][0]["x"]) == [0, 1, 2]
+    assert plot["layout"]["title"]["text"] == "3 bars"
+    assert output["data"]["text/plain"] == "<plotly figure: 3 bars>"
 
 
 def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
@@ -66,10 +60,16 @@ def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
     live = LiveFigure(_bars, {"n": control}, describe=lambda n: f"<b>{n}</b>")
     control.value = 4  # what a drag does
     assert len(live.figure.data[0].x) == 4
+    assert len(live.output.outputs) == 1, "one figure, swapped in place, never piling up"
+    shown = live.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert len(shown["data"][0]["x"]) == 4
     assert live.details.value == "<b>4</b>"
     control.value = -1
     assert "allowed: 0 or more" in live.status.value
     assert len(live.figure.data[0].x) == 4, "the last good figure stays"
+    assert (
+        len(live.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]["data"][0]["x"]) == 4
+    )
     control.value = 3
     assert live.status.value == ""
     assert len(live.figure.data[0].x) == 3
