@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -162,6 +163,25 @@ def split_notebook(notebook: NotebookNode, name: str) -> dict[str, NotebookNode]
     return editions
 
 
+RELATIVE_LINK = re.compile(r"\]\((?!(?:[a-z]+:|#|/))([^)\s]+)\)")
+
+
+def relink(book: NotebookNode, source_dir: Path, target_dir: Path) -> None:
+    """Point relative markdown links at the same files from the edition's new folder.
+
+    An exercise links its lesson as ``../notebooks/NN_slug.ipynb``; written to
+    ``build/editions/student/`` that link would break, so it is rewritten relative to there.
+    """
+
+    def moved(match: re.Match[str]) -> str:
+        target = (source_dir / match.group(1)).resolve()
+        return f"]({Path(os.path.relpath(target, target_dir.resolve())).as_posix()})"
+
+    for cell in book.cells:
+        if cell.cell_type == "markdown":
+            cell.source = RELATIVE_LINK.sub(moved, cell.source)
+
+
 def write_editions(paths: Sequence[Path], out: Path) -> list[Path]:
     """Split every notebook in `paths` and write both editions under `out`; return the files."""
     written: list[Path] = []
@@ -170,6 +190,7 @@ def write_editions(paths: Sequence[Path], out: Path) -> list[Path]:
         editions = split_notebook(notebook, path.name)
         for edition, book in editions.items():
             target = out / edition / path.name
+            relink(book, path.parent, target.parent)
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.validate(book)
             nbformat.write(book, str(target))

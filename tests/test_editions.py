@@ -218,3 +218,21 @@ def test_exercise_notebook_editions_run(
     notebook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     split_and_run(notebook, tmp_path, monkeypatch)
+
+
+def test_relative_links_still_reach_their_files_from_the_edition_folder(tmp_path: Path) -> None:
+    book = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "See [the lesson](../notebooks/01_nonstate_actors.ipynb), "
+                "[a site](https://example.org/x) and [a section](#task-1)."
+            )
+        ]
+    )
+    out = tmp_path / "editions" / "student"
+    out.mkdir(parents=True)
+    make_editions.relink(book, EXERCISES_DIR, out)
+    source = book.cells[0].source
+    link = source.split("](", 1)[1].split(")", 1)[0]
+    assert (out / link).resolve() == (REPO_ROOT / "notebooks" / "01_nonstate_actors.ipynb")
+    assert "](https://example.org/x)" in source and "](#task-1)" in source
