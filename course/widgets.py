@@ -115,24 +115,15 @@ def dropdown(options: Mapping[str, Any] | list[Any], value: Any, description: st
     )
 
 
-def slider(value: float, low: float, high: float, step: float, description: str) -> w.FloatSlider:
-    """A float slider that updates while dragging (pure functions are fast enough)."""
-    return w.FloatSlider(
-        value=value,
-        min=low,
-        max=high,
-        step=step,
-        description=description,
-        continuous_update=True,
-        readout_format=".2f",
-        style={"description_width": "initial"},
-        layout=w.Layout(width="auto"),
-    )
-
-
-def int_slider(value: int, low: int, high: int, step: int, description: str) -> w.IntSlider:
-    """An integer slider with its whole label visible and room to drag on a projector."""
-    return w.IntSlider(
+def slider(
+    value: float, low: float, high: float, step: float, description: str
+) -> w.IntSlider | w.FloatSlider:
+    """A slider that updates while dragging (the pure functions are fast enough), with its whole
+    label visible and room to drag on a projector; whole numbers give an integer slider."""
+    whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (value, low, high, step))
+    kind = w.IntSlider if whole else w.FloatSlider
+    extra = {} if whole else {"readout_format": ".2f"}
+    return kind(
         value=value,
         min=low,
         max=high,
@@ -141,4 +132,5 @@ def int_slider(value: int, low: int, high: int, step: int, description: str) -> 
         continuous_update=True,
         style={"description_width": "initial"},
         layout=w.Layout(width="min(100%, 40em)"),
+        **extra,
     )

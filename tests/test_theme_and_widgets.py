@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipywidgets
 import ipywidgets as w
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -75,9 +76,11 @@ def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
     assert len(live.figure.data[0].x) == 3
 
 
-def test_int_slider_shows_its_whole_label() -> None:
-    from course.widgets import int_slider
+def test_slider_shows_its_whole_label_and_keeps_whole_numbers_whole() -> None:
+    from course.widgets import slider
 
-    control = int_slider(60, 15, 240, 15, "Minutes per session")
+    control = slider(60, 15, 240, 15, "Minutes per session")
+    assert isinstance(control, ipywidgets.IntSlider)
     assert (control.value, control.min, control.max, control.step) == (60, 15, 240, 15)
     assert control.style.description_width == "initial"
+    assert isinstance(slider(0.5, 0, 1, 0.05, "Attribution"), ipywidgets.FloatSlider)
