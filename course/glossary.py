@@ -26,7 +26,8 @@ from course.references import MarkdownText, cite, load_references, read_text_tab
 
 GLOSSARY_CSV: Path = DATA_DIR / "glossary.csv"
 COLUMNS = ("term", "definition", "lesson", "source")
-LESSONS = tuple(f"{n:02d}" for n in range(1, 12))
+# Lesson ids 01-13 of the course map (00 is the start page, which introduces no terms).
+LESSONS = tuple(f"{n:02d}" for n in range(1, 14))
 
 
 def _fold(term: str) -> str:

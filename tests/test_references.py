@@ -201,7 +201,7 @@ def test_glossary_schema(terms: pd.DataFrame, refs: pd.DataFrame) -> None:
     assert (terms["definition"].str.len() > 20).all()
     assert set(terms["lesson"]) <= set(glossary.LESSONS)
     assert set(terms["source"]) <= set(refs["key"])
-    assert 25 <= len(terms) <= 40
+    assert len(terms) >= 25  # later lessons add their own terms: no upper bound
 
 
 def test_glossary_has_the_core_terms(terms: pd.DataFrame) -> None:
