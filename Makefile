@@ -26,13 +26,19 @@ $(BIN)/python: | venv-check
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 
+# JupyterLab defaults for the course (no news pop-up asking to go online, no update check):
+# copied into the environment, where JupyterLab reads overrides.json.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+
 # Stamp files: reinstall only when the dependency list or the pins change.
-$(VENV)/.lab-installed: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.lab-installed: pyproject.toml constraints.txt jupyter/overrides.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	install -D -m 644 jupyter/overrides.json $(LAB_SETTINGS)
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.test-installed: pyproject.toml constraints.txt jupyter/overrides.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
+	install -D -m 644 jupyter/overrides.json $(LAB_SETTINGS)
 	touch $@ $(VENV)/.lab-installed
 
 lab: $(VENV)/.lab-installed

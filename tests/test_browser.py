@@ -324,3 +324,34 @@ def test_lesson_runs_and_renders_in_jupyterlab(
         assert problems == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("notebook", LESSON_NAMES)
+def test_lesson_presents_as_slides(lab: tuple[str, str], browser: Browser, notebook: str) -> None:
+    """Alt+R (jupyterlab-rise) shows the lesson as reveal.js slides, offline, and the arrow keys
+    move through them: what a lecturer does in class without touching code."""
+    base, token = lab
+    cells = json.loads((NOTEBOOKS_DIR / notebook).read_text(encoding="utf-8"))["cells"]
+    new_slides = sum(c["metadata"].get("slideshow", {}).get("slide_type") == "slide" for c in cells)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    try:
+        workspace = "slides-" + notebook.removesuffix(".ipynb").replace("_", "-")
+        url = f"{base}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&token={token}"
+        page.goto(url, timeout=60_000)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.locator(".jp-Notebook").first.click()
+        page.keyboard.press("Escape")
+        page.keyboard.press("Alt+r")
+        slides = page.frame_locator("iframe").first
+        slides.locator(".reveal .slides section.present").first.wait_for(timeout=30_000)
+        shown = slides.locator(".reveal .slides > section").count()
+        assert shown >= new_slides, f"{notebook}: {shown} slides for {new_slides} slide cells"
+        frame = next(f for f in page.frames if f != page.main_frame)
+        frame.evaluate("() => window.focus()")  # keys go to the slides, as after a click
+        first = frame.url
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(800)
+        assert frame.url != first, f"{notebook}: the arrow key did not move on ({first})"
+    finally:
+        context.close()
