@@ -10,8 +10,37 @@ import os
 import tempfile
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 collect_ignore_glob = ["fixtures/*"]
 
 if not os.environ.get("COURSE_PROGRESS_FILE"):
     _progress_dir = Path(tempfile.mkdtemp(prefix="course-test-progress-"))
     os.environ["COURSE_PROGRESS_FILE"] = str(_progress_dir / "progress.json")
+
+
+# The course data, loaded once per test session and shared by every test file. Tests must not
+# change these frames in place (pandas operations return new frames).
+
+
+@pytest.fixture(scope="session")
+def incidents() -> pd.DataFrame:
+    from course.data import load_incidents
+
+    return load_incidents()
+
+
+@pytest.fixture(scope="session")
+def responses(incidents: pd.DataFrame) -> pd.DataFrame:
+    from course.data import load_responses
+
+    return load_responses(incidents=incidents)
+
+
+@pytest.fixture(scope="session")
+def joined(incidents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
+    """One row per response with its incident's columns (``responses_with_incidents``)."""
+    from course.data import responses_with_incidents
+
+    return responses_with_incidents(responses, incidents)

@@ -37,8 +37,6 @@ from course.data import (
     ATTRIBUTION_LEVELS,
     ATTRIBUTION_STRENGTH,
     PUBLIC_EVIDENCE_BY_ATTRIBUTION,
-    load_incidents,
-    load_responses,
     scenario_for,
 )
 from course.escalation import ATTACK_SCALES, HOST_STATES, Scenario, assess
@@ -52,16 +50,6 @@ from course.labels import (
 from course.paths import NOTEBOOKS_DIR
 from course.quiz import check, registered_ids
 from course.widgets import LiveFigure, control_values
-
-
-@pytest.fixture(scope="module")
-def incidents() -> pd.DataFrame:
-    return load_incidents()
-
-
-@pytest.fixture(scope="module")
-def responses(incidents: pd.DataFrame) -> pd.DataFrame:
-    return load_responses(incidents=incidents)
 
 
 def _one_kind_for(level: str) -> list[str]:

@@ -44,16 +44,6 @@ SOURCE = re.compile(r'[^",|]+, "[^"|]+", \d{4}-\d{2}-\d{2}')
 
 
 @pytest.fixture(scope="module")
-def incidents() -> pd.DataFrame:
-    return load_incidents()
-
-
-@pytest.fixture(scope="module")
-def responses(incidents: pd.DataFrame) -> pd.DataFrame:
-    return load_responses(incidents=incidents)
-
-
-@pytest.fixture(scope="module")
 def fixture_incidents() -> pd.DataFrame:
     return load_incidents(FIXTURES / "incidents_valid.csv")
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import course.tasks.ex03 as ex03
-from course.data import HOST_POSTURES, responses_with_incidents, scenario_for
+from course.data import HOST_POSTURES, scenario_for
 from course.diagnosis import (
     ANSWER_LABELS,
     ANSWERS,
@@ -45,11 +45,6 @@ from course.theme import option_colour
 from course.widgets import LiveFigure, control_values
 
 ALL_ANSWERS = list(itertools.product(ANSWERS, repeat=3))
-
-
-@pytest.fixture(scope="module")
-def joined() -> pd.DataFrame:
-    return responses_with_incidents()
 
 
 def _frame(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from course import explorer
-from course.data import ACTOR_TYPES, SCALES, load_incidents, responses_with_incidents
+from course.data import ACTOR_TYPES, SCALES
 from course.escalation import OPTIONS
 from course.explorer import (
     SCALE_COLOURS,
@@ -33,16 +33,6 @@ from course.paths import NOTEBOOKS_DIR
 from course.quiz import check, get_question
 from course.theme import PALETTE, option_colour
 from course.widgets import LiveFigure
-
-
-@pytest.fixture(scope="module")
-def incidents() -> pd.DataFrame:
-    return load_incidents()
-
-
-@pytest.fixture(scope="module")
-def joined(incidents: pd.DataFrame) -> pd.DataFrame:
-    return responses_with_incidents(incidents=incidents)
 
 
 @pytest.fixture(scope="module")

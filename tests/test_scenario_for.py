@@ -8,15 +8,9 @@ from course.data import (
     ATTRIBUTION_LEVELS,
     ATTRIBUTION_STRENGTH,
     PUBLIC_EVIDENCE_BY_ATTRIBUTION,
-    load_incidents,
     scenario_for,
 )
 from course.escalation import assess
-
-
-@pytest.fixture(scope="module")
-def incidents():
-    return load_incidents()
 
 
 def test_every_known_incident_gives_a_scenario_for_every_option(incidents) -> None:
