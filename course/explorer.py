@@ -36,6 +36,7 @@ from course.labels import (
 )
 from course.quiz import MultipleChoice, pick_question
 from course.theme import PALETTE, option_colour
+from course.widgets import multi_select
 
 __all__ = [
     "SCALE_COLOURS",
@@ -331,22 +332,8 @@ def explorer_controls(incidents: pd.DataFrame) -> dict[str, w.ValueWidget]:
     low, high = year_bounds(incidents)
     wide = {"description_width": "initial"}
     return {
-        "actor_types": w.SelectMultiple(
-            options=[(ACTOR_TYPE_LABELS[c], c) for c in ACTOR_TYPES],
-            value=tuple(ACTOR_TYPES),
-            rows=len(ACTOR_TYPES),
-            description="Who attacked",
-            style=wide,
-            layout=w.Layout(width="auto"),
-        ),
-        "scales": w.SelectMultiple(
-            options=[(SCALE_LABELS[c], c) for c in SCALES],
-            value=tuple(SCALES),
-            rows=len(SCALES),
-            description="Scale",
-            style=wide,
-            layout=w.Layout(width="auto"),
-        ),
+        "actor_types": multi_select(ACTOR_TYPE_LABELS, "Who attacked"),
+        "scales": multi_select(SCALE_LABELS, "Scale"),
         "years": w.IntRangeSlider(
             value=(low, high),
             min=low,

@@ -115,6 +115,19 @@ def dropdown(options: Mapping[str, Any] | list[Any], value: Any, description: st
     )
 
 
+def multi_select(labels: Mapping[str, str], description: str) -> w.SelectMultiple:
+    """A list to pick several codes from, showing their labels; everything picked at first (the
+    static figure's view) and every row visible, so nothing hides behind a scroll bar."""
+    return w.SelectMultiple(
+        options=[(label, code) for code, label in labels.items()],
+        value=tuple(labels),
+        rows=len(labels),
+        description=description,
+        style={"description_width": "initial"},
+        layout=w.Layout(width="auto"),
+    )
+
+
 def slider(
     value: float, low: float, high: float, step: float, description: str
 ) -> w.IntSlider | w.FloatSlider:

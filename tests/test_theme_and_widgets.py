@@ -84,3 +84,12 @@ def test_slider_shows_its_whole_label_and_keeps_whole_numbers_whole() -> None:
     assert (control.value, control.min, control.max, control.step) == (60, 15, 240, 15)
     assert control.style.description_width == "initial"
     assert isinstance(slider(0.5, 0, 1, 0.05, "Attribution"), ipywidgets.FloatSlider)
+
+
+def test_multi_select_starts_with_everything_picked_and_shows_labels() -> None:
+    from course.widgets import multi_select
+
+    control = multi_select({"small": "Small-scale", "large": "Large-scale"}, "Scale")
+    assert control.value == ("small", "large")
+    assert [label for label, _code in control.options] == ["Small-scale", "Large-scale"]
+    assert control.rows == 2
