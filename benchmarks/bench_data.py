@@ -1,7 +1,7 @@
 """Benchmark the dataset loaders: is loading both files "well under a second" after import?
 
 Target (issue 3): ``load_incidents()`` plus ``load_responses(incidents=...)`` well under one
-second once ``course.data`` is imported. The import itself (pandas + pandera) is timed apart,
+second once ``course.engine.data`` is imported. The import itself (pandas + pandera) is timed apart,
 in a fresh interpreter, because a lesson pays it once. This is a script, not a timed test,
 because timings depend on the machine: run it by hand and quote the figures.
 
@@ -23,11 +23,12 @@ from collections.abc import Callable
 import pandas as pd
 import pandera
 
-from course.data import load_incidents, load_responses, responses_with_incidents
+from course.engine.data import load_incidents, load_responses, responses_with_incidents
 
 TARGET_S = 1.0
 IMPORT_SNIPPET = (
-    "import time; t = time.perf_counter(); import course.data; print(time.perf_counter() - t)"
+    "import time; t = time.perf_counter(); import course.engine.data; "
+    "print(time.perf_counter() - t)"
 )
 
 
@@ -42,7 +43,7 @@ def timings(func: Callable[[], object], repeat: int) -> list[float]:
 
 
 def import_seconds() -> float:
-    """Time ``import course.data`` in a fresh interpreter (nothing already imported)."""
+    """Time ``import course.engine.data`` in a fresh interpreter (nothing already imported)."""
     done = subprocess.run(
         [sys.executable, "-c", IMPORT_SNIPPET], capture_output=True, text=True, check=True
     )
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()}, pandas {pd.__version__}, "
         f"pandera {pandera.__version__}"
     )
-    print(f"{'import course.data (fresh process)':<34} {import_seconds() * 1e3:8.1f} ms")
+    print(f"{'import course.engine.data (fresh process)':<34} {import_seconds() * 1e3:8.1f} ms")
     incidents = load_incidents()
     report("load_incidents()", timings(load_incidents, args.repeat))
     report(

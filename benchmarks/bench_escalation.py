@@ -19,7 +19,7 @@ import timeit
 import numpy as np
 import pandas as pd
 
-from course.escalation import (
+from course.engine.escalation import (
     ATTACK_SCALES,
     HOST_STATES,
     OPTIONS,

@@ -26,14 +26,14 @@ if not os.environ.get("COURSE_PROGRESS_FILE"):
 
 @pytest.fixture(scope="session")
 def incidents() -> pd.DataFrame:
-    from course.data import load_incidents
+    from course.engine.data import load_incidents
 
     return load_incidents()
 
 
 @pytest.fixture(scope="session")
 def responses(incidents: pd.DataFrame) -> pd.DataFrame:
-    from course.data import load_responses
+    from course.engine.data import load_responses
 
     return load_responses(incidents=incidents)
 
@@ -41,6 +41,6 @@ def responses(incidents: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def joined(incidents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     """One row per response with its incident's columns (``responses_with_incidents``)."""
-    from course.data import responses_with_incidents
+    from course.engine.data import responses_with_incidents
 
     return responses_with_incidents(responses, incidents)

@@ -1,4 +1,5 @@
-"""Tests for course.attribution (lesson 02's builder, tables and figures) and course.tasks.ex02."""
+"""Lesson 02's builder, tables and figures (course.lessons.l02_proxies_and_attribution)
+and the keys of exercise 02 (course.exercises.ex02)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course import attribution as attr
-from course.attribution import (
+from course.engine.data import (
+    ACTOR_TYPES,
+    ATTRIBUTION_LEVELS,
+    ATTRIBUTION_STRENGTH,
+    PUBLIC_EVIDENCE_BY_ATTRIBUTION,
+    scenario_for,
+)
+from course.engine.escalation import ATTACK_SCALES, HOST_STATES, Scenario, assess
+from course.engine.labels import (
+    ACTOR_TYPE_LABELS,
+    ATTRIBUTION_LABELS,
+    HOST_POSTURE_LABELS,
+    OPTION_SHORT_LABELS,
+    SCALE_LABELS,
+)
+from course.engine.paths import NOTEBOOKS_DIR
+from course.learning.quiz import check, registered_ids
+from course.lessons import l02_proxies_and_attribution as attr
+from course.lessons.l02_proxies_and_attribution import (
     BUILDER_DEFAULTS,
     EVIDENCE,
     EVIDENCE_KINDS,
@@ -32,24 +50,7 @@ from course.attribution import (
     self_check_question,
     years_to_attribution,
 )
-from course.data import (
-    ACTOR_TYPES,
-    ATTRIBUTION_LEVELS,
-    ATTRIBUTION_STRENGTH,
-    PUBLIC_EVIDENCE_BY_ATTRIBUTION,
-    scenario_for,
-)
-from course.escalation import ATTACK_SCALES, HOST_STATES, Scenario, assess
-from course.labels import (
-    ACTOR_TYPE_LABELS,
-    ATTRIBUTION_LABELS,
-    HOST_POSTURE_LABELS,
-    OPTION_SHORT_LABELS,
-    SCALE_LABELS,
-)
-from course.paths import NOTEBOOKS_DIR
-from course.quiz import check, registered_ids
-from course.widgets import LiveFigure, control_values
+from course.ui.widgets import LiveFigure, control_values
 
 
 def _one_kind_for(level: str) -> list[str]:
@@ -74,7 +75,7 @@ def test_only_the_governments_own_evidence_can_be_kept_secret() -> None:
     assert set(kept) == secret
 
 
-# --- attribution_from: the numbers come from course.data's mappings ----------------------------
+# --- attribution_from: the numbers come from course.engine.data's mappings ---------------
 
 
 @pytest.mark.parametrize("kind", EVIDENCE_KINDS)
@@ -479,21 +480,23 @@ def test_self_check_cell_lists_every_question_id() -> None:
     cells = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
     quiz = next(c for c in cells if c.startswith('Quiz(\n    "Self-check"'))
     assert tuple(re.findall(r'"(02\.q\d+)"', quiz)) == attr.SELF_CHECK_IDS
-    assert "MultipleChoice" not in quiz, "the answer key belongs in course.attribution"
+    assert "MultipleChoice" not in quiz, (
+        "the answer key belongs in course.lessons.l02_proxies_and_attribution"
+    )
 
 
-# --- course.tasks.ex02 ------------------------------------------------------------------------
+# --- course.exercises.ex02 ------------------------------------------------------------------------
 
 
 def test_ex02_registers_six_tasks() -> None:
-    from course.tasks import ex02
+    from course.exercises import ex02
 
     assert [t.qid for t in ex02.TASKS] == [f"ex02.task{n}" for n in range(1, 7)]
     assert {f"ex02.task{n}" for n in range(1, 7)} <= set(registered_ids())
 
 
 def test_ex02_keys_follow_the_data(incidents: pd.DataFrame) -> None:
-    from course.tasks import ex02
+    from course.exercises import ex02
 
     assert set(ex02.DISGUISED_IDS) == set(
         incidents.loc[incidents["actor_type"] == "state_disguised", "id"]
@@ -505,7 +508,7 @@ def test_ex02_keys_follow_the_data(incidents: pd.DataFrame) -> None:
 
 
 def test_ex02_builder_task_needs_public_evidence() -> None:
-    from course.tasks import ex02
+    from course.exercises import ex02
 
     assert set(ex02.OPTION5_ENABLERS) == {"industry_report", "indictment", "joint_statement"}
     assert check("ex02.task4", set(ex02.OPTION5_ENABLERS)).correct
@@ -514,7 +517,7 @@ def test_ex02_builder_task_needs_public_evidence() -> None:
 
 
 def test_ex02_model_task_matches_the_model_by_hand(incidents: pd.DataFrame) -> None:
-    from course.tasks import ex02
+    from course.exercises import ex02
 
     before = assess(scenario_for(ex02.MODEL_CASE, 5, incidents=incidents))
     after = assess(scenario_for(ex02.MODEL_CASE, 5, incidents=incidents, public_evidence=0.8))

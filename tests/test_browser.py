@@ -29,10 +29,10 @@ import pytest
 from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from course.diagnosis import ANSWER_LABELS, QUESTIONS
-from course.labels import ACTOR_TYPE_LABELS
-from course.lessons import lesson_paths
-from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
+from course.engine.labels import ACTOR_TYPE_LABELS
+from course.engine.paths import EXERCISES_DIR, NOTEBOOKS_DIR
+from course.learning.lesson_map import lesson_paths
+from course.lessons.l03_due_diligence import ANSWER_LABELS, QUESTIONS
 
 pytestmark = pytest.mark.browser
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from course.glossary import glossary_terms_missing_from, load_glossary
-from course.lessons import SLIDE_TYPES, lesson_paths, read_lesson
-from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
-from course.references import cited_keys_in_notebook, load_references
+from course.engine.paths import EXERCISES_DIR, NOTEBOOKS_DIR
+from course.learning.glossary import glossary_terms_missing_from, load_glossary
+from course.learning.lesson_map import SLIDE_TYPES, lesson_paths, read_lesson
+from course.learning.references import cited_keys_in_notebook, load_references
 
 CONTENT_LESSONS = [p for p in lesson_paths(NOTEBOOKS_DIR) if read_lesson(p).id != "00"]
 MIN_PROSE_WORDS = 1200

@@ -1,4 +1,4 @@
-"""Tests for the incident and response datasets and their loaders (``course.data``).
+"""Tests for the incident and response datasets and their loaders (``course.engine.data``).
 
 Two kinds of test: properties the shipped data must keep (every response points at an incident,
 every option of the brief is illustrated, years are plausible, ...), and the promise that a
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from course.data import (
+from course.engine.data import (
     ACTOR_TYPES,
     ATTRIBUTION_LEVELS,
     HOST_POSTURES,

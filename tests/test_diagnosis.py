@@ -1,4 +1,5 @@
-"""Tests for course.diagnosis (lesson 03's host-state diagnosis) and course.tasks.ex03."""
+"""Lesson 03's host-state diagnosis (course.lessons.l03_due_diligence) and the keys of
+exercise 03 (course.exercises.ex03)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import course.tasks.ex03 as ex03
-from course.data import HOST_POSTURES, scenario_for
-from course.diagnosis import (
+import course.exercises.ex03 as ex03
+from course.engine.data import HOST_POSTURES, scenario_for
+from course.engine.escalation import HOST_STATES, LEGAL_BASES, OPTIONS, Scenario, assess
+from course.engine.labels import HOST_POSTURE_LABELS, LEGAL_BASIS_LABELS
+from course.engine.paths import NOTEBOOKS_DIR
+from course.learning.quiz import check, get_question
+from course.lessons.l03_due_diligence import (
     ANSWER_LABELS,
     ANSWERS,
     DEFAULT_ANSWERS,
@@ -37,12 +42,8 @@ from course.diagnosis import (
     self_check_question,
     table_view,
 )
-from course.escalation import HOST_STATES, LEGAL_BASES, OPTIONS, Scenario, assess
-from course.labels import HOST_POSTURE_LABELS, LEGAL_BASIS_LABELS
-from course.paths import NOTEBOOKS_DIR
-from course.quiz import check, get_question
-from course.theme import option_colour
-from course.widgets import LiveFigure, control_values
+from course.ui.theme import option_colour
+from course.ui.widgets import LiveFigure, control_values
 
 ALL_ANSWERS = list(itertools.product(ANSWERS, repeat=3))
 

@@ -18,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from course.paths import EXERCISES_DIR, REPO_ROOT
+from course.engine.paths import EXERCISES_DIR, REPO_ROOT
 
 FIXTURE = Path(__file__).parent / "fixtures" / "editions" / "ex99_fixture_exercises.ipynb"
 EXERCISE_NOTEBOOKS = sorted(EXERCISES_DIR.glob("*.ipynb"))

@@ -1,4 +1,4 @@
-"""Tests for the escalation-risk teaching model (course.escalation).
+"""Tests for the escalation-risk teaching model (course.engine.escalation).
 
 The nine properties the brief implies (issue 4) each have at least one test named
 ``test_p<N>_...``. Sampled properties use hypothesis; the ones that must hold for *every*
@@ -22,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from course.escalation import (
+from course.engine.escalation import (
     ATTACK_SCALES,
     ATTRIBUTION_POINTS,
     BAND_LIMITS,
@@ -57,7 +57,7 @@ from course.escalation import (
     band_for,
     option_by,
 )
-from course.paths import DOCS_DIR
+from course.engine.paths import DOCS_DIR
 
 FAST = settings(max_examples=150, deadline=None)
 SLOW = settings(max_examples=25, deadline=None)

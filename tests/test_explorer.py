@@ -1,4 +1,5 @@
-"""Lesson 01: the incident explorer (course.explorer) and the exercise keys (course.tasks.ex01)."""
+"""Lesson 01: the incident explorer (course.lessons.l01_nonstate_actors) and the exercise keys
+(course.exercises.ex01)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from course import explorer
-from course.data import ACTOR_TYPES, SCALES
-from course.escalation import OPTIONS
-from course.explorer import (
+from course.engine.data import ACTOR_TYPES, SCALES
+from course.engine.escalation import OPTIONS
+from course.engine.labels import ACTOR_TYPE_LABELS, ATTRIBUTION_LABELS, SCALE_LABELS
+from course.engine.paths import NOTEBOOKS_DIR
+from course.learning.quiz import check, get_question
+from course.lessons import l01_nonstate_actors as explorer
+from course.lessons.l01_nonstate_actors import (
     SCALE_COLOURS,
     UNCERTAIN_MARK,
     actor_scale_table,
@@ -28,11 +32,8 @@ from course.explorer import (
     self_check_question,
     year_bounds,
 )
-from course.labels import ACTOR_TYPE_LABELS, ATTRIBUTION_LABELS, SCALE_LABELS
-from course.paths import NOTEBOOKS_DIR
-from course.quiz import check, get_question
-from course.theme import PALETTE, option_colour
-from course.widgets import LiveFigure
+from course.ui.theme import PALETTE, option_colour
+from course.ui.widgets import LiveFigure
 
 
 @pytest.fixture(scope="module")
@@ -336,7 +337,7 @@ def test_scale_texts_cover_every_scale() -> None:
 
 @pytest.fixture(scope="module")
 def ex01():
-    from course.tasks import ex01 as module
+    from course.exercises import ex01 as module
 
     return module
 
@@ -348,7 +349,7 @@ def test_ex01_registers_five_tasks(ex01) -> None:
 
 
 def test_incidents_per_actor_type_lists_empty_types() -> None:
-    from course.tasks.ex01 import incidents_per_actor_type
+    from course.exercises.ex01 import incidents_per_actor_type
 
     frame = pd.DataFrame({"actor_type": ["criminal", "criminal", "hacktivist"]})
     counts = incidents_per_actor_type(frame)
@@ -357,7 +358,7 @@ def test_incidents_per_actor_type_lists_empty_types() -> None:
 
 
 def test_options_used_against_keeps_the_ladder_only() -> None:
-    from course.tasks.ex01 import options_used_against
+    from course.exercises.ex01 import options_used_against
 
     frame = pd.DataFrame(
         {
@@ -371,7 +372,7 @@ def test_options_used_against_keeps_the_ladder_only() -> None:
 
 
 def test_share_percent() -> None:
-    from course.tasks.ex01 import share_percent
+    from course.exercises.ex01 import share_percent
 
     frame = pd.DataFrame({"scale": ["small", "large", "large", "large"]})
     assert share_percent(frame, "small") == 25.0
@@ -380,7 +381,7 @@ def test_share_percent() -> None:
 
 
 def test_options_without_warning_follow_the_model(incidents: pd.DataFrame) -> None:
-    from course.tasks.ex01 import options_without_warning
+    from course.exercises.ex01 import options_without_warning
 
     assert options_without_warning("goznym-2016", "small_scale_crime", incidents) == {1, 2, 3, 4}
     assert options_without_warning("colonial-2021", "small_scale_crime", incidents) == set(OPTIONS)

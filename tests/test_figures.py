@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from course.figures import count_bar
+from course.ui.figures import count_bar
 
 
 @pytest.fixture

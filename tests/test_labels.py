@@ -1,4 +1,4 @@
-"""course.labels: one plain-language label per code, for every vocabulary the lessons show."""
+"""course.engine.labels: one plain-language label per code, for every vocabulary lessons show."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from types import ModuleType
 
 import pytest
 
-from course import attribution, data, diagnosis, escalation, explorer, labels
-from course.labels import (
+from course.engine import data, escalation, labels
+from course.engine.labels import (
     ACTOR_TYPE_LABELS,
     ATTRIBUTION_LABELS,
     HOST_POSTURE_LABELS,
@@ -17,6 +17,9 @@ from course.labels import (
     RESPONSE_OPTION_LABELS,
     SCALE_LABELS,
 )
+from course.lessons import l01_nonstate_actors as explorer
+from course.lessons import l02_proxies_and_attribution as attribution
+from course.lessons import l03_due_diligence as diagnosis
 
 #: Each mapping and the vocabulary it must cover exactly, in the vocabulary's order.
 VOCABULARIES: dict[str, tuple[Mapping, tuple]] = {
@@ -92,7 +95,7 @@ LESSON_TEXTS = {
 
 @pytest.mark.parametrize("module", LESSON_TEXTS, ids=lambda m: m.__name__)
 def test_lesson_modules_take_their_code_labels_from_course_labels(module: ModuleType) -> None:
-    """A mapping keyed by a vocabulary in a lesson module is imported (from course.labels, or
+    """A mapping keyed by a vocabulary in a lesson module is imported (from course.engine.labels, or
     the model's own texts) or holds text of another kind (listed above): a second table of
     labels would drift again."""
     shared = {id(value) for source in (data, escalation, labels) for value in vars(source).values()}

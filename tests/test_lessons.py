@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from course.lessons import (
+from course.learning.lesson_map import (
     lesson_map,
     lesson_map_figure,
     lesson_map_html,
@@ -108,7 +108,7 @@ def test_progress_overview_joins_results_and_fills_zeros(course_folder: Path) ->
 
 
 def test_progress_overview_says_when_nothing_is_recorded(course_folder: Path) -> None:
-    from course.progress import progress_table
+    from course.learning.progress import progress_table
 
     empty = progress_table(course_folder / "missing.json")
     page = progress_overview_html(course_folder, empty)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from course.lessons import (
+from course.engine.paths import EXERCISES_DIR, NOTEBOOKS_DIR
+from course.learning.lesson_map import (
     REQUIRED_KEYS,
     LessonMetadataError,
     cleanliness_problems,
@@ -16,7 +17,6 @@ from course.lessons import (
     load_lessons,
     read_lesson,
 )
-from course.paths import EXERCISES_DIR, NOTEBOOKS_DIR
 
 LESSONS = lesson_paths(NOTEBOOKS_DIR)
 ALL_NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(EXERCISES_DIR.glob("*.ipynb"))

@@ -1,4 +1,4 @@
-"""Tests for course.progress: where the file lives, atomic writes, corruption, the table."""
+"""Tests for course.learning.progress: where the file lives, atomic writes, corruption, table."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from course import progress
-from course.paths import REPO_ROOT
-from course.progress import (
+from course.engine.paths import REPO_ROOT
+from course.learning import progress
+from course.learning.progress import (
     ProgressWarning,
     lesson_of,
     load_progress,

@@ -1,4 +1,4 @@
-"""Tests for course.quiz: judging answers, feedback, strict mode, rendering and widgets."""
+"""Tests for course.learning.quiz: judging answers, feedback, strict mode, rendering and widgets."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from nbconvert import HTMLExporter
 
-from course import quiz
-from course.quiz import (
+from course.learning import quiz
+from course.learning.quiz import (
     Feedback,
     MultipleChoice,
     Numeric,
@@ -528,7 +528,7 @@ def test_text_entry_and_open_question_widgets(advice: OpenQuestion) -> None:
 
 
 def test_pick_question_finds_by_id_and_names_the_allowed_ids() -> None:
-    from course.quiz import pick_question
+    from course.learning.quiz import pick_question
 
     questions = [
         MultipleChoice("98.q1", "One?", ["a", "b"], answer=1, feedback=["yes", "no"]),

@@ -12,9 +12,14 @@ import nbformat
 import pandas as pd
 import pytest
 
-from course import glossary, references
-from course.glossary import define, glossary_table, glossary_terms_missing_from, load_glossary
-from course.references import (
+from course.learning import glossary, references
+from course.learning.glossary import (
+    define,
+    glossary_table,
+    glossary_terms_missing_from,
+    load_glossary,
+)
+from course.learning.references import (
     cite,
     cited_keys_in_notebook,
     cited_keys_in_source,
@@ -247,7 +252,7 @@ def test_glossary_table_filters_by_lesson() -> None:
 def test_cited_keys_in_source_reads_literal_calls_only() -> None:
     source = (
         "%matplotlib inline\n"
-        "from course import references as refs\n"
+        "from course.learning import references as refs\n"
         'print(cite("maurer2018"))\n'
         "refs.reference_list(['vandermeer2020', \"kreps2019\"])\n"
         "reference_list(keys=('segal2017',))\n"
@@ -305,8 +310,8 @@ def test_an_edited_references_file_is_read_again(tmp_path) -> None:
     import os
     import shutil
 
-    from course.paths import DATA_DIR
-    from course.references import cite, load_references
+    from course.engine.paths import DATA_DIR
+    from course.learning.references import cite, load_references
 
     path = tmp_path / "references.csv"
     shutil.copy(DATA_DIR / "references.csv", path)

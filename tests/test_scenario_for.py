@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from course.data import (
+from course.engine.data import (
     ATTRIBUTION_LEVELS,
     ATTRIBUTION_STRENGTH,
     PUBLIC_EVIDENCE_BY_ATTRIBUTION,
     scenario_for,
 )
-from course.escalation import assess
+from course.engine.escalation import assess
 
 
 def test_every_known_incident_gives_a_scenario_for_every_option(incidents) -> None:

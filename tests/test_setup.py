@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from course.paths import REPO_ROOT
+from course.engine.paths import REPO_ROOT
 
 
 def _read(name: str) -> str:

@@ -8,8 +8,8 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from course import theme
-from course.widgets import LiveFigure, figure_output
+from course.ui import theme
+from course.ui.widgets import LiveFigure, figure_output
 
 
 def test_apply_theme_sets_the_default_template() -> None:
@@ -77,7 +77,7 @@ def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
 
 
 def test_slider_shows_its_whole_label_and_keeps_whole_numbers_whole() -> None:
-    from course.widgets import slider
+    from course.ui.widgets import slider
 
     control = slider(60, 15, 240, 15, "Minutes per session")
     assert isinstance(control, ipywidgets.IntSlider)
@@ -87,7 +87,7 @@ def test_slider_shows_its_whole_label_and_keeps_whole_numbers_whole() -> None:
 
 
 def test_multi_select_starts_with_everything_picked_and_shows_labels() -> None:
-    from course.widgets import multi_select
+    from course.ui.widgets import multi_select
 
     control = multi_select({"small": "Small-scale", "large": "Large-scale"}, "Scale")
     assert control.value == ("small", "large")

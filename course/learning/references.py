@@ -32,7 +32,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from course.paths import DATA_DIR
+from course.engine.paths import DATA_DIR
 
 REFERENCES_CSV: Path = DATA_DIR / "references.csv"
 COLUMNS = ("key", "authors", "title", "container", "date", "url", "note")

@@ -3,7 +3,7 @@
 Why this module exists: lesson 01 lets students filter the incident data by who attacked, how
 big the attack was and when it began, and see a chart and a table change together. Both are
 pure functions of the filter values (``explorer_figure``, ``explorer_table``), tested without a
-browser; the lesson only wires ``explorer_controls`` to them with `course.widgets.LiveFigure`.
+browser; the lesson only wires ``explorer_controls`` to them with `course.ui.widgets.LiveFigure`.
 
 The lesson also asks students to apply the brief's line between small-scale crime and
 large-scale attacks to real incidents. Those questions are *built from the data*
@@ -11,7 +11,7 @@ large-scale attacks to real incidents. Those questions are *built from the data*
 explains its coded ``scale`` with the coding rule of ``data/README.md``. Only incidents whose
 scale is not flagged as uncertain may be used, because a question needs one defensible answer.
 
-Data flows one way: the functions take the frames loaded by `course.data`; none reads a file.
+Data flows one way: the functions take the frames loaded by `course.engine.data`; none reads a file.
 """
 
 from __future__ import annotations
@@ -26,17 +26,17 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from course.data import ACTOR_TYPES, RESPONSE_OPTIONS, SCALES, is_uncertain
-from course.figures import count_bar
-from course.labels import (
+from course.engine.data import ACTOR_TYPES, RESPONSE_OPTIONS, SCALES, is_uncertain
+from course.engine.labels import (
     ACTOR_TYPE_LABELS,
     ATTRIBUTION_LABELS,
     RESPONSE_OPTION_LABELS,
     SCALE_LABELS,
 )
-from course.quiz import MultipleChoice, pick_question
-from course.theme import PALETTE, option_colour
-from course.widgets import multi_select
+from course.learning.quiz import MultipleChoice, pick_question
+from course.ui.figures import count_bar
+from course.ui.theme import PALETTE, option_colour
+from course.ui.widgets import multi_select
 
 __all__ = [
     "SCALE_COLOURS",
@@ -56,7 +56,7 @@ __all__ = [
     "year_bounds",
 ]
 
-# --- Colours and texts of the lesson (labels of the data's codes: course.labels) ---------------
+# --- Colours and texts of the lesson (labels of the data's codes: course.engine.labels) ------
 
 SCALE_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
     {"small": PALETTE[4], "large": PALETTE[1], "destructive": PALETTE[5]}
@@ -124,7 +124,9 @@ _TABLE_FLAGS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
 def year_bounds(incidents: pd.DataFrame) -> tuple[int, int]:
     """First and last ``start_year`` in the data: the range the year filter may cover."""
     if incidents.empty:
-        raise ValueError("incidents: the table is empty; load it with course.data.load_incidents")
+        raise ValueError(
+            "incidents: the table is empty; load it with course.engine.data.load_incidents"
+        )
     years = incidents["start_year"].dropna()
     return int(years.min()), int(years.max())
 
@@ -353,8 +355,8 @@ def explorer_controls(incidents: pd.DataFrame) -> dict[str, w.ValueWidget]:
 def responses_by_actor_figure(joined: pd.DataFrame) -> go.Figure:
     """Bars: public responses per kind of attacker, stacked by the brief's option.
 
-    ``joined`` is `course.data.responses_with_incidents()`. The seven options run from pale to
-    dark (rising escalation risk); police takedowns, which sit outside the brief's ladder, get
+    ``joined`` is `course.engine.data.responses_with_incidents()`. The seven options run from pale
+    to dark (rising escalation risk); police takedowns, which sit outside the brief's ladder, get
     their own contrasting colour.
     """
     labels = {**ACTOR_TYPE_LABELS, **RESPONSE_OPTION_LABELS, "actor_type": "", "option": "Option"}

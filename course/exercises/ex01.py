@@ -1,6 +1,6 @@
 """Answer keys for exercises/01_nonstate_actors_exercises.ipynb (tasks ex01.task1-ex01.task5).
 
-Importing this module registers the tasks with `course.quiz`, so the notebook can call
+Importing this module registers the tasks with `course.learning.quiz`, so the notebook can call
 ``check("ex01.task2", answer)``. Every expected value is computed here from ``data/`` when the
 module is imported, with the small functions below (tested in tests/test_explorer.py), so the
 keys follow the data when a row is added or corrected.
@@ -12,15 +12,15 @@ from typing import Final
 
 import pandas as pd
 
-from course.data import (
+from course.engine.data import (
     ACTOR_TYPES,
     RESPONSE_OPTIONS,
     load_incidents,
     responses_with_incidents,
     scenario_for,
 )
-from course.escalation import OPTIONS, WARNING_TEXT, WARNINGS, assess
-from course.quiz import Numeric, OpenQuestion, Question, SetAnswer, TableAnswer
+from course.engine.escalation import OPTIONS, WARNING_TEXT, WARNINGS, assess
+from course.learning.quiz import Numeric, OpenQuestion, Question, SetAnswer, TableAnswer
 
 __all__ = [
     "MODEL_INCIDENT",

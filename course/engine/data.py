@@ -21,7 +21,7 @@ few tens of milliseconds, see ``benchmarks/bench_data.py``).
 
 Typical use::
 
-    from course.data import load_incidents, load_responses, responses_with_incidents
+    from course.engine.data import load_incidents, load_responses, responses_with_incidents
     incidents = load_incidents()
     responses = load_responses(incidents=incidents)
     joined = responses_with_incidents(responses, incidents)
@@ -42,7 +42,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from course.paths import DATA_DIR
+from course.engine.paths import DATA_DIR
 
 __all__ = [
     "ACTOR_TYPES",
@@ -690,7 +690,8 @@ def scenario_for(
     incidents: pd.DataFrame | None = None,
     **overrides: object,
 ):
-    """A model :class:`~course.escalation.Scenario` filled from a real incident's coded fields.
+    """A model :class:`~course.engine.escalation.Scenario` filled from a real incident's coded
+    fields.
 
     ``attack_scale`` comes from ``scale``; ``attribution`` and ``public_evidence`` from the
     attribution level (see :data:`ATTRIBUTION_STRENGTH` and
@@ -700,7 +701,7 @@ def scenario_for(
     An incident whose host posture is ``unknown`` needs ``host_state=...`` in ``overrides``: the
     model will not guess what the data does not know.
     """
-    from course.escalation import SCENARIO_FIELDS, Scenario  # models build on loaders
+    from course.engine.escalation import SCENARIO_FIELDS, Scenario  # models build on loaders
 
     frame = incidents if incidents is not None else load_incidents()
     matches = frame.loc[frame["id"] == incident_id]

@@ -1,6 +1,7 @@
 """Progress for self-learners: which self-checks they tried and got right.
 
-Every check in `course.quiz` calls :func:`record`, which keeps one small JSON file per user.
+Every check in `course.learning.quiz` calls :func:`record`, which keeps one small JSON file per
+user.
 Why a file and not notebook state: a student restarts kernels and reopens notebooks, and the
 start page (``00_start_here``) should still show what they have done.
 
@@ -40,7 +41,7 @@ from typing import Any
 import pandas as pd
 from platformdirs import user_data_dir
 
-from course.paths import REPO_ROOT
+from course.engine.paths import REPO_ROOT
 
 APP_NAME = "nonstate-cyber-course"
 ENV_FILE = "COURSE_PROGRESS_FILE"

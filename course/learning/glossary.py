@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from course.paths import DATA_DIR
-from course.references import MarkdownText, cite, load_references, read_text_table
+from course.engine.paths import DATA_DIR
+from course.learning.references import MarkdownText, cite, load_references, read_text_table
 
 GLOSSARY_CSV: Path = DATA_DIR / "glossary.csv"
 COLUMNS = ("term", "definition", "lesson", "source")

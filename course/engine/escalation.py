@@ -11,7 +11,7 @@ justified in ``docs/model.md``; this is a teaching model, not a forecast.
 
 Typical use::
 
-    from course.escalation import Scenario, assess
+    from course.engine.escalation import Scenario, assess
     a = assess(Scenario(option="sanctions", attack_scale="large", attribution=0.8,
                         public_evidence=0.5, host_state="able_unwilling"))
     a.risk, a.band, a.contributions, a.warnings, a.legal_basis, a.explain()
@@ -518,7 +518,7 @@ def band_for(risk: float) -> str:
 def assess(scenario: Scenario) -> Assessment:
     """Score one Scenario. Pure and deterministic; a few microseconds per call."""
     if not isinstance(scenario, Scenario):
-        raise ScenarioError("scenario", scenario, "a course.escalation.Scenario")
+        raise ScenarioError("scenario", scenario, "a course.engine.escalation.Scenario")
     s = scenario
     k = s.option - 1
     a = s.attribution

@@ -12,7 +12,7 @@ the colour should say so.
 
 Usage in a lesson::
 
-    from course.theme import apply_theme
+    from course.ui.theme import apply_theme
     apply_theme()
 """
 

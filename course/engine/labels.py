@@ -8,8 +8,8 @@ different things. So there is one mapping per vocabulary here, worded for a read
 law background, and every lesson module takes its chart, table and control labels from it.
 
 Codes stay in the data; labels are for display only and are never parsed back into codes. Each
-mapping is read-only, follows the order of its vocabulary in `course.data` or
-`course.escalation`, covers exactly that vocabulary and gives every code its own label
+mapping is read-only, follows the order of its vocabulary in `course.engine.data` or
+`course.engine.escalation`, covers exactly that vocabulary and gives every code its own label
 (tests/test_labels.py checks both).
 
 Text of another kind stays with its lesson: a sentence explaining each host posture
@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from course.escalation import OPTIONS
+from course.engine.escalation import OPTIONS
 
 __all__ = [
     "ACTOR_TYPE_LABELS",
@@ -47,13 +47,13 @@ ACTOR_TYPE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "non_state_armed_group": "Armed groups",
     }
 )
-"""Who attacked (``course.data.ACTOR_TYPES``), in the words lesson 01 introduces them with."""
+"""Who attacked (``course.engine.data.ACTOR_TYPES``), in the words lesson 01 uses."""
 
 SCALE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {"small": "Small-scale", "large": "Large-scale", "destructive": "Destructive"}
 )
-"""How big the attack was (``course.data.SCALES``, the same codes as the model's
-``course.escalation.ATTACK_SCALES``)."""
+"""How big the attack was (``course.engine.data.SCALES``, the same codes as the model's
+``course.engine.escalation.ATTACK_SCALES``)."""
 
 HOST_POSTURE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -64,8 +64,8 @@ HOST_POSTURE_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "unknown": "Unknown (no conduct to judge)",
     }
 )
-"""How the state the attackers worked from behaved (``course.data.HOST_POSTURES``; the model's
-``course.escalation.HOST_STATES`` are the same codes without ``unknown``)."""
+"""How the state the attackers worked from behaved (``course.engine.data.HOST_POSTURES``; the
+model's ``course.engine.escalation.HOST_STATES`` are the same codes without ``unknown``)."""
 
 ATTRIBUTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -77,7 +77,8 @@ ATTRIBUTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "joint": "Named by several governments",
     }
 )
-"""Who publicly named the attackers, weakest to strongest (``course.data.ATTRIBUTION_LEVELS``)."""
+"""Who publicly named the attackers, weakest to strongest
+(``course.engine.data.ATTRIBUTION_LEVELS``)."""
 
 RESPONSE_OPTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -85,8 +86,9 @@ RESPONSE_OPTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "law_enforcement": "Police takedown or seizure",
     }
 )
-"""A response's option (``course.data.RESPONSE_OPTIONS``): the brief's seven, numbered and titled
-as in ``course.escalation.OPTIONS``, plus police takedowns, which sit on no rung of the ladder."""
+"""A response's option (``course.engine.data.RESPONSE_OPTIONS``): the brief's seven, numbered
+and titled as in ``course.engine.escalation.OPTIONS``, plus police takedowns, which sit on no rung
+of the ladder."""
 
 OPTION_SHORT_LABELS: Final[Mapping[int, str]] = MappingProxyType(
     {
@@ -99,8 +101,8 @@ OPTION_SHORT_LABELS: Final[Mapping[int, str]] = MappingProxyType(
         7: "7 Military retaliation",
     }
 )
-"""The seven options (keys of ``course.escalation.OPTIONS``) short enough for a chart axis; the
-number stays in front because the position on the ladder is half of the meaning."""
+"""The seven options (keys of ``course.engine.escalation.OPTIONS``) short enough for a chart
+axis; the number stays in front because the position on the ladder is half of the meaning."""
 
 LEGAL_BASIS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -110,5 +112,5 @@ LEGAL_BASIS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
         "self_defence": "Self-defence",
     }
 )
-"""The rungs of the legal ladder (``course.escalation.LEGAL_BASES``), for legends and tables;
-``course.escalation.LEGAL_BASIS_TEXT`` explains each one in a sentence."""
+"""The rungs of the legal ladder (``course.engine.escalation.LEGAL_BASES``), for legends and tables;
+``course.engine.escalation.LEGAL_BASIS_TEXT`` explains each one in a sentence."""

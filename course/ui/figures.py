@@ -1,7 +1,8 @@
 """Figure builders shared by several lessons.
 
-Lesson-specific figures live with their lesson's module (``course.explorer``, ...); what more
-than one lesson draws lives here, so no lesson re-implements a bar chart of counts.
+Lesson-specific figures live with their lesson's module
+(``course.lessons.l01_nonstate_actors``, ...); what more than one lesson draws lives here, so
+no lesson re-implements a bar chart of counts.
 """
 
 from __future__ import annotations

@@ -10,8 +10,8 @@ drop-downs (:func:`diagnosis_controls`) to it:
     diagnose(able, willing, involved) -> Diagnosis
 
 Each answer is ``True``/``False`` or ``"yes"``, ``"no"``, ``"unknown"``. The result names one of
-the four postures of ``course.escalation.HOST_STATES`` (the data's ``host_posture`` values minus
-``unknown``) and gives, for each of the seven options, whether the brief's reasoning opens it
+the four postures of ``course.engine.escalation.HOST_STATES`` (the data's ``host_posture`` values
+minus ``unknown``) and gives, for each of the seven options, whether the brief's reasoning opens it
 *next*, only under a *condition*, or *not* for this host, with the reason and the brief's
 section in quotation marks.
 
@@ -33,14 +33,14 @@ request (option 1) is how a victim finds out: it accuses nobody, and in many cas
 then acts ("Option 1"). So with every answer unknown the diagnosis is ``willing_able`` and the
 first step is the request.
 
-The legal basis of each option is not decided here: ``assess`` in ``course.escalation`` gives
+The legal basis of each option is not decided here: ``assess`` in ``course.engine.escalation`` gives
 it (the one legal ladder of the course, see ``docs/model.md``), together with the option's
 escalation risk in a fixed reference case (:data:`REFERENCE_CASE`) for the figure.
 
 Also here: the lesson's figures built from ``data/`` (which options states used against which
 host posture; the requests made to host states) and the static table of the legal ladder.
 A model never draws and a widget never reads files: the data functions take frames as
-arguments, loaded by the notebook with ``course.data``.
+arguments, loaded by the notebook with ``course.engine.data``.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from course.data import HOST_POSTURES, RESPONSE_OPTIONS
-from course.escalation import (
+from course.engine.data import HOST_POSTURES, RESPONSE_OPTIONS
+from course.engine.escalation import (
     HOST_STATES,
     LEGAL_BASES,
     LEGAL_BASIS_TEXT,
@@ -65,15 +65,15 @@ from course.escalation import (
     Scenario,
     assess,
 )
-from course.labels import (
+from course.engine.labels import (
     HOST_POSTURE_LABELS,
     LEGAL_BASIS_LABELS,
     OPTION_SHORT_LABELS,
     RESPONSE_OPTION_LABELS,
 )
-from course.quiz import MultipleChoice, Quiz
-from course.theme import PALETTE, option_colour
-from course.widgets import dropdown
+from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.theme import PALETTE, option_colour
+from course.ui.widgets import dropdown
 
 __all__ = [
     "ANSWERS",
@@ -493,7 +493,7 @@ def diagnose(able: bool | str, willing: bool | str, involved: bool | str) -> Dia
 
     Each answer is ``True``, ``False``, ``"yes"``, ``"no"`` or ``"unknown"``; anything else
     raises ``ValueError`` naming the field and the allowed values. Legal bases and reference
-    risks come from ``course.escalation.assess``.
+    risks come from ``course.engine.escalation.assess``.
     """
     answers = {
         f: normalise_answer(f, v) for f, v in zip(FIELDS, (able, willing, involved), strict=True)
@@ -552,7 +552,7 @@ def _bar_text(step: Step) -> str:
 
 
 def _option_label(number: int) -> str:
-    """The option's number and full title ("3 Diplomatic action"), as course.labels has it."""
+    """The option's number and full title ("3 Diplomatic action"), as in course.engine.labels."""
     return RESPONSE_OPTION_LABELS[str(number)]
 
 
@@ -693,8 +693,8 @@ def table_view(frame: pd.DataFrame, *, index: bool = True):
 def legal_ladder_table() -> pd.DataFrame:
     """The legal ladder as a table, lightest rung first, with the options that need each rung.
 
-    Which option needs which rung is read from ``course.escalation.assess`` (any scenario will
-    do: the rule depends on the option alone), so this table cannot drift from the model.
+    Which option needs which rung is read from ``course.engine.escalation.assess`` (any scenario
+    will do: the rule depends on the option alone), so this table cannot drift from the model.
     """
     needed: dict[str, list[str]] = {basis: [] for basis in LEGAL_BASES}
     for number in OPTIONS:
@@ -720,14 +720,14 @@ def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...]) -> None:
     if missing:
         raise ValueError(
             f"joined: missing column(s) {', '.join(missing)}; pass the frame from "
-            "course.data.responses_with_incidents()"
+            "course.engine.data.responses_with_incidents()"
         )
 
 
 def options_by_posture(joined: pd.DataFrame) -> pd.DataFrame:
     """Responses per option (rows "1".."7") and host posture (columns), zeros included.
 
-    ``joined`` is ``course.data.responses_with_incidents()``. Police takedowns
+    ``joined`` is ``course.engine.data.responses_with_incidents()``. Police takedowns
     (``law_enforcement``) are left out: they have no place on the brief's ladder.
     """
     _require_columns(joined, ("option", "host_posture"))
@@ -939,7 +939,7 @@ def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> Multipl
     The questions live here rather than in a notebook cell so that the answer key is not
     printed right above the question a student is answering (the same pattern as lessons 01
     and 02). ``"03.q4"`` counts the option-1 responses per host posture in ``joined``
-    (``course.data.responses_with_incidents()``), so it follows the data; the others ignore
+    (``course.engine.data.responses_with_incidents()``), so it follows the data; the others ignore
     ``joined``. Unknown ids, and ``"03.q4"`` without ``joined``, raise ``ValueError``.
     """
     if qid not in SELF_CHECK_IDS:
@@ -948,7 +948,7 @@ def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> Multipl
         if joined is None:
             raise ValueError(
                 "joined: question '03.q4' is built from the data; pass "
-                "course.data.responses_with_incidents()"
+                "course.engine.data.responses_with_incidents()"
             )
         return _q4(joined)
     return {"03.q1": _q1, "03.q2": _q2, "03.q3": _q3}[qid]()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-REPO_ROOT: Path = Path(__file__).resolve().parent.parent
+REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 DATA_DIR: Path = REPO_ROOT / "data"
 NOTEBOOKS_DIR: Path = REPO_ROOT / "notebooks"
 EXERCISES_DIR: Path = REPO_ROOT / "exercises"

@@ -1,9 +1,9 @@
 """Answer keys for ``exercises/02_proxies_and_attribution_exercises.ipynb``.
 
 Importing this module registers the tasks ``ex02.task1`` ... ``ex02.task6`` with
-:mod:`course.quiz`; the notebook then calls ``check("ex02.task2", answer)``. Every expected value
-that depends on the data is computed from ``data/`` here, at import, so the keys follow the data
-when a row is added or corrected (the notebook never shows them).
+:mod:`course.learning.quiz`; the notebook then calls ``check("ex02.task2", answer)``. Every
+expected value that depends on the data is computed from ``data/`` here, at import, so the keys
+follow the data when a row is added or corrected (the notebook never shows them).
 
 Tasks
     1. Concept check: which of Maurer's three relationships fits a tolerated ransomware gang.
@@ -22,10 +22,22 @@ from typing import Final
 
 import pandas as pd
 
-from course.attribution import EVIDENCE, EVIDENCE_KINDS, attribution_from, years_to_attribution
-from course.data import load_incidents, scenario_for
-from course.escalation import PUBLIC_EVIDENCE_POINTS, STRENGTH, assess
-from course.quiz import MultipleChoice, Numeric, OpenQuestion, Question, SetAnswer, TableAnswer
+from course.engine.data import load_incidents, scenario_for
+from course.engine.escalation import PUBLIC_EVIDENCE_POINTS, STRENGTH, assess
+from course.learning.quiz import (
+    MultipleChoice,
+    Numeric,
+    OpenQuestion,
+    Question,
+    SetAnswer,
+    TableAnswer,
+)
+from course.lessons.l02_proxies_and_attribution import (
+    EVIDENCE,
+    EVIDENCE_KINDS,
+    attribution_from,
+    years_to_attribution,
+)
 
 __all__ = [
     "BUILDER_BASE",
@@ -182,7 +194,8 @@ TASKS: Final[tuple[Question, ...]] = (
         "Your government holds intelligence (kept secret) tying an attack to a foreign state. "
         "Which single extra piece of evidence, with nothing of your own published, would let "
         "the attribution carry option 5 (sanctions) against a large-scale attack from a "
-        "sponsoring host? Give the evidence names (use `course.attribution.attribution_from`).",
+        "sponsoring host? Give the evidence names (use `attribution_from` of "
+        "`course.lessons.l02_proxies_and_attribution`).",
         expected=OPTION5_ENABLERS,
         labels={k: EVIDENCE[k].label for k in EVIDENCE_KINDS},
         feedback=_WHY_NOT,

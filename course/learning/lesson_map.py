@@ -19,7 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from course.paths import NOTEBOOKS_DIR
+from course.engine.paths import NOTEBOOKS_DIR
 
 REQUIRED_KEYS: tuple[str, ...] = ("id", "title", "objectives", "minutes", "prerequisites")
 LESSON_FILE = re.compile(r"^(?P<id>\d{2})_(?P<slug>[a-z0-9_]+)\.ipynb$")
@@ -335,10 +335,10 @@ def progress_overview(
 ) -> pd.DataFrame:
     """The lesson map joined with the learner's self-check results, one row per lesson.
 
-    ``progress`` is `course.progress.progress_table()` (read when not given). Lessons without
-    any answer show zeros, so the table doubles as a to-do list.
+    ``progress`` is `course.learning.progress.progress_table()` (read when not given). Lessons
+    without any answer show zeros, so the table doubles as a to-do list.
     """
-    from course.progress import progress_table
+    from course.learning.progress import progress_table
 
     results = progress if progress is not None else progress_table()
     frame = lesson_map(folder)[["id", "title", "minutes"]]
@@ -354,7 +354,7 @@ def progress_overview_html(
     folder: str | Path = NOTEBOOKS_DIR, progress: pd.DataFrame | None = None
 ) -> str:
     """The progress overview as an HTML table, with a line saying where results are kept."""
-    from course.progress import progress_path
+    from course.learning.progress import progress_path
 
     frame = progress_overview(folder, progress)
     rows = []

@@ -1,6 +1,6 @@
 """Answer keys for exercises/03_due_diligence_exercises.ipynb (tasks ex03.task1-ex03.task5).
 
-Importing this module registers the tasks with `course.quiz`; the notebook then calls
+Importing this module registers the tasks with `course.learning.quiz`; the notebook then calls
 ``check("ex03.task2", answer)``. Expected values are computed from ``data/`` and from the
 escalation model at import, so they follow the data and the model when either changes.
 """
@@ -13,10 +13,10 @@ from typing import Any, Final
 
 import pandas as pd
 
-from course.data import RESPONSE_OPTIONS, responses_with_incidents, scenario_for
-from course.escalation import LEGAL_BASES, OPTIONS, Scenario, assess
-from course.labels import LEGAL_BASIS_LABELS
-from course.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
+from course.engine.data import RESPONSE_OPTIONS, responses_with_incidents, scenario_for
+from course.engine.escalation import LEGAL_BASES, OPTIONS, Scenario, assess
+from course.engine.labels import LEGAL_BASIS_LABELS
+from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
 
 __all__ = [
     "COUNTERMEASURE_INCIDENT",
@@ -225,4 +225,4 @@ TASKS: Final = (
         min_points=4,
     ),
 )
-"""The five tasks, registered with course.quiz on import."""
+"""The five tasks, registered with course.learning.quiz on import."""

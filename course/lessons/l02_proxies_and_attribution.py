@@ -8,14 +8,15 @@ risky a response becomes, and that the strong responses need much public evidenc
 meet that claim best by *building* an attribution: tick the kinds of evidence a government has,
 decide whether to publish its own, and see what that buys. So that the builder teaches the
 course's model and not a second one, it goes through the same two steps as
-:func:`course.data.scenario_for`:
+:func:`course.engine.data.scenario_for`:
 
 1. evidence -> an attribution **level** in the dataset's vocabulary
-   (:data:`course.data.ATTRIBUTION_LEVELS`: none < industry < claimed < government <
+   (:data:`course.engine.data.ATTRIBUTION_LEVELS`: none < industry < claimed < government <
    government_evidence < joint);
 2. level -> the model's ``attribution`` and ``public_evidence`` inputs through
-   :data:`course.data.ATTRIBUTION_STRENGTH` and :data:`course.data.PUBLIC_EVIDENCE_BY_ATTRIBUTION`,
-   then :func:`course.escalation.assess` for each of the seven options.
+   :data:`course.engine.data.ATTRIBUTION_STRENGTH` and
+   :data:`course.engine.data.PUBLIC_EVIDENCE_BY_ATTRIBUTION`, then
+   :func:`course.engine.escalation.assess` for each of the seven options.
 
 An option is **carried** when its assessment has neither the ``weak_attribution`` nor the
 ``little_public_evidence`` warning: the evidence is then strong and public enough for that
@@ -42,9 +43,9 @@ How the pieces combine (all rules use the existing mappings; nothing is re-scale
   plus what the government chose to publish); ``none`` when nothing is public. This is what the
   dataset would record.
 - ``level_if_published``: the strongest level among *all* the evidence, as if everything were
-  made public. Its :data:`~course.data.ATTRIBUTION_STRENGTH` is the ``attribution`` input: how
-  convincingly the attackers are identified, whether or not the proof is shown.
-- ``public_evidence``: the largest :data:`~course.data.PUBLIC_EVIDENCE_BY_ATTRIBUTION` value
+  made public. Its :data:`~course.engine.data.ATTRIBUTION_STRENGTH` is the ``attribution`` input:
+  how convincingly the attackers are identified, whether or not the proof is shown.
+- ``public_evidence``: the largest :data:`~course.engine.data.PUBLIC_EVIDENCE_BY_ATTRIBUTION` value
   among the public pieces (0 when nothing is public). The largest, because evidence that is out
   stays out: an indictment's detail does not become secret when allies later sign a joint
   statement. With a single public piece every number equals ``scenario_for``'s for that level;
@@ -56,7 +57,7 @@ So adding evidence or publishing more never lowers ``attribution`` or ``public_e
 
 Typical use::
 
-    from course.attribution import attribution_from
+    from course.lessons.l02_proxies_and_attribution import attribution_from
     r = attribution_from({"technical_indicators", "intelligence"}, published=set())
     r.level, r.level_if_published, r.attribution, r.public_evidence, r.carried
     # ('none', 'government_evidence', 0.85, 0.0, (1, 2, 3, 4))
@@ -75,14 +76,14 @@ import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
 
-from course.data import (
+from course.engine.data import (
     ACTOR_TYPES,
     ATTRIBUTION_LEVELS,
     ATTRIBUTION_STRENGTH,
     HOST_POSTURES,
     PUBLIC_EVIDENCE_BY_ATTRIBUTION,
 )
-from course.escalation import (
+from course.engine.escalation import (
     ATTACK_SCALES,
     BANDS,
     HOST_STATES,
@@ -93,17 +94,17 @@ from course.escalation import (
     Scenario,
     assess,
 )
-from course.figures import count_bar
-from course.labels import (
+from course.engine.labels import (
     ACTOR_TYPE_LABELS,
     ATTRIBUTION_LABELS,
     HOST_POSTURE_LABELS,
     OPTION_SHORT_LABELS,
     SCALE_LABELS,
 )
-from course.quiz import MultipleChoice, pick_question
-from course.theme import BAND_COLOURS, PALETTE
-from course.widgets import dropdown
+from course.learning.quiz import MultipleChoice, pick_question
+from course.ui.figures import count_bar
+from course.ui.theme import BAND_COLOURS, PALETTE
+from course.ui.widgets import dropdown
 
 __all__ = [
     "ATTRIBUTION_WARNINGS",
@@ -215,7 +216,9 @@ LEVEL_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
 _RANK: Final = {level: i for i, level in enumerate(ATTRIBUTION_LEVELS)}
 
 if set(ATTRIBUTION_WARNINGS) - set(WARNINGS):  # pragma: no cover - guards a rename in the model
-    raise ImportError("course.escalation no longer has the attribution warnings this module uses")
+    raise ImportError(
+        "course.engine.escalation no longer has the attribution warnings this module uses"
+    )
 
 
 # --- Validation --------------------------------------------------------------------------------
@@ -663,7 +666,7 @@ def years_to_attribution(incidents: pd.DataFrame) -> pd.Series:
     for column in ("id", "start_year", "attribution_year"):
         if column not in incidents.columns:
             raise ValueError(
-                f"incidents: missing column {column!r}; use course.data.load_incidents"
+                f"incidents: missing column {column!r}; use course.engine.data.load_incidents"
             )
     known = incidents.dropna(subset=["attribution_year"])
     years = (known["attribution_year"] - known["start_year"]).astype(int)
