@@ -1,36 +1,46 @@
-"""Make the student and solutions editions of the exercise notebooks from one source.
+"""Make the student and solutions editions of the exercise notebooks.
 
 Usage::
 
-    python scripts/make_editions.py [--out build/editions] [notebooks...]
+    python scripts/make_editions.py [--out build/editions] [--check] [notebooks...]
 
 Without notebook arguments every ``exercises/*.ipynb`` is processed. Writes
 ``<out>/student/<name>.ipynb`` and ``<out>/solutions/<name>.ipynb``, both without outputs,
-execution counts or widget state.
+execution counts or widget state. ``--check`` writes nothing and fails when a notebook in
+``exercises/`` differs from the student edition it would produce (the drift test uses the same
+functions).
 
-Convention (one source, two editions)
-    Inside a code cell, the lines between ``# BEGIN SOLUTION`` and ``# END SOLUTION`` are the
-    solution. The student edition replaces the whole block, markers included, with one line
-    ``# YOUR CODE HERE`` at the indentation of the BEGIN marker; the solutions edition keeps the
-    code and drops only the two marker lines. Put a runnable default on the line before the
-    block (typically ``answer = None``) so the student edition runs top to bottom and the
-    check says "not answered yet"::
+Where the solutions live
+    The notebooks in ``exercises/`` are what students open (``make lab``, Binder, a hub): they
+    hold no solutions. Each task cell has a runnable default, a placeholder line and a check::
 
         answer = None
+        # YOUR CODE HERE
+        check("ex01.task2", answer)
+
+    The worked solution of task ``exNN.taskK`` is the ``solution`` field of that task in
+    ``content/NN_*.yaml`` (with an optional ``worked_answer`` in markdown). The solutions edition
+    puts the solution where the placeholder stands and the worked answer in a markdown cell after
+    the task. Building the editions first turns each placeholder into a marked block::
+
         # BEGIN SOLUTION
         answer = {1, 2}
         # END SOLUTION
-        check("ex01.task2", answer)
 
-    Inside a function, keep a statement outside the block (``result = None`` before it,
-    ``return result`` after it), because a body that is only a comment is not valid Python.
-    Markdown (or raw) cells tagged ``solution`` in their cell metadata (worked model answers)
-    are removed from the student edition and kept in the solutions edition. A code cell tagged
-    ``solution`` is an error: use markers, so the student edition keeps a runnable cell.
+    and then splits that one source into two editions: the student edition replaces each block,
+    markers included, with ``# YOUR CODE HERE`` (so it equals the notebook in ``exercises/``), the
+    solutions edition keeps the code and drops the markers. A notebook may also carry the markers
+    itself (an author's draft); then no content file is needed. Inside a function, keep a
+    statement outside the block (``result = None`` before it, ``return result`` after it),
+    because a body that is only a comment is not valid Python. Markdown (or raw) cells tagged
+    ``solution`` are removed from the student edition and kept in the solutions edition. A code
+    cell tagged ``solution`` is an error: use markers, so the student edition keeps a runnable
+    cell.
 
 Errors name the notebook and the cell index: unbalanced or nested markers, a marker spelled
-differently (``# begin solution``), and a cell whose student or solutions edition is not valid
-Python. Exit status 1 on any error, after reporting it.
+differently (``# begin solution``), a placeholder with no task id in its cell or no solution in
+the content file, and a cell whose student or solutions edition is not valid Python. Exit
+status 1 on any error, after reporting it.
 """
 
 from __future__ import annotations
@@ -53,6 +63,8 @@ EXERCISES_DIR = REPO_ROOT / "exercises"
 EDITIONS = ("student", "solutions")
 SOLUTION_TAG = "solution"
 PLACEHOLDER = "# YOUR CODE HERE"
+PLACEHOLDER_LINE = re.compile(r"^(?P<indent>[ \t]*)# YOUR CODE HERE[ \t]*$")
+TASK_CALL = re.compile(r"""check\(\s*["'](?P<task>ex\d{2}\.task\d+)["']""")
 
 BEGIN = re.compile(r"^(?P<indent>[ \t]*)#+ ?BEGIN SOLUTION[ \t]*$")
 END = re.compile(r"^[ \t]*#+ ?END SOLUTION[ \t]*$")
@@ -129,6 +141,76 @@ def _strip_outputs(notebook: NotebookNode) -> None:
             cell.execution_count = None
 
 
+def with_solutions(notebook: NotebookNode, name: str) -> NotebookNode:
+    """A copy of a student notebook with each placeholder turned into a marked solution block
+    from the content files, and each worked answer as a ``solution``-tagged markdown cell."""
+    from course.learning.content import ContentError, task_text
+
+    book = copy.deepcopy(notebook)
+    cells: list[NotebookNode] = []
+    for index, cell in enumerate(notebook.cells):
+        where = f"{name}, cell {index}"
+        cell = copy.deepcopy(cell)
+        cells.append(cell)
+        if cell.cell_type != "code":
+            continue
+        lines = cell.source.splitlines()
+        spots = [i for i, line in enumerate(lines) if PLACEHOLDER_LINE.match(line)]
+        if not spots:
+            continue
+        tasks = TASK_CALL.findall(cell.source)
+        if len(spots) != 1 or len(set(tasks)) != 1:
+            raise EditionError(
+                f"{where}: a task cell needs exactly one '{PLACEHOLDER}' line and one "
+                f'check("exNN.taskK", ...) call; found {len(spots)} and {sorted(set(tasks))}'
+            )
+        try:
+            task = task_text(tasks[0])
+        except ContentError as error:
+            raise EditionError(f"{where}: {error}") from None
+        if not task.solution:
+            raise EditionError(
+                f"{where}: task {task.id!r} has no 'solution' in its content file; allowed: "
+                "the code that replaces the placeholder"
+            )
+        indent = PLACEHOLDER_LINE.match(lines[spots[0]]).group("indent")
+        block = [f"{indent}# BEGIN SOLUTION"]
+        block += [f"{indent}{line}" if line else "" for line in task.solution.rstrip().splitlines()]
+        block.append(f"{indent}# END SOLUTION")
+        cell.source = "\n".join(lines[: spots[0]] + block + lines[spots[0] + 1 :])
+        if task.worked_answer:
+            worked = nbformat.v4.new_markdown_cell(f"**Worked answer.** {task.worked_answer}")
+            worked.metadata = {"slideshow": {"slide_type": "-"}, "tags": [SOLUTION_TAG]}
+            worked.id = "worked-" + task.id.replace(".", "-")
+            cells.append(worked)
+    book.cells = cells
+    return book
+
+
+def drift(path: Path) -> list[str]:
+    """Cells where ``exercises/<path>`` differs from the student edition it produces (empty
+    when they agree): the student notebook must be the solutions minus the solution blocks."""
+    notebook = nbformat.read(str(path), as_version=4)
+    student = split_notebook(with_solutions(notebook, path.name), path.name)["student"]
+    problems = []
+    if len(student.cells) != len(notebook.cells):
+        problems.append(
+            f"{path.name}: {len(notebook.cells)} cells, student edition has {len(student.cells)}"
+        )
+    for index, cell in enumerate(notebook.cells):
+        lines = cell.source.splitlines()
+        task_cell = cell.cell_type == "code" and TASK_CALL.search(cell.source)
+        if task_cell and not any(PLACEHOLDER_LINE.match(line) for line in lines):
+            problems.append(
+                f"{path.name}, cell {index}: a task cell without '{PLACEHOLDER}' (a solution "
+                "left in the student notebook?)"
+            )
+    for index, (mine, theirs) in enumerate(zip(notebook.cells, student.cells, strict=False)):
+        if (mine.cell_type, mine.source) != (theirs.cell_type, theirs.source):
+            problems.append(f"{path.name}, cell {index}: differs from the student edition")
+    return problems
+
+
 def split_notebook(notebook: NotebookNode, name: str) -> dict[str, NotebookNode]:
     """Return ``{"student": ..., "solutions": ...}`` editions of `notebook` (not modified)."""
     editions = {edition: copy.deepcopy(notebook) for edition in EDITIONS}
@@ -186,7 +268,7 @@ def write_editions(paths: Sequence[Path], out: Path) -> list[Path]:
     """Split every notebook in `paths` and write both editions under `out`; return the files."""
     written: list[Path] = []
     for path in paths:
-        notebook = nbformat.read(str(path), as_version=4)
+        notebook = with_solutions(nbformat.read(str(path), as_version=4), path.name)
         editions = split_notebook(notebook, path.name)
         for edition, book in editions.items():
             target = out / edition / path.name
@@ -206,12 +288,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "notebooks", nargs="*", type=Path, help="notebooks to split (default: exercises/*.ipynb)"
     )
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; fail if exercises/ has drifted"
+    )
     args = parser.parse_args(argv)
     paths = list(args.notebooks) or sorted(EXERCISES_DIR.glob("*.ipynb"))
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         print(f"make_editions: no such notebook: {', '.join(missing)}", file=sys.stderr)
         return 1
+    if args.check:
+        try:
+            problems = [problem for path in paths for problem in drift(path)]
+        except EditionError as error:
+            problems = [str(error)]
+        for problem in problems:
+            print(f"make_editions: {problem}", file=sys.stderr)
+        return 1 if problems else 0
     try:
         written = write_editions(paths, args.out)
     except EditionError as error:

@@ -469,7 +469,7 @@ def test_self_check_has_numbered_ids_and_explains_every_choice() -> None:
     for question in questions:
         assert len(question.choice_feedback) == len(question.choices) >= 3
         assert all(len(text) > 40 for text in question.choice_feedback.values())
-    assert check("02.q2", 2).correct and not check("02.q2", 1).correct
+    assert check("02.q2", 1).correct and not check("02.q2", 2).correct
     assert check("02.q4", "Delegation").correct
     with pytest.raises(ValueError, match=r"^qid: unknown question '02.q9'; allowed: 02.q1, 02.q2"):
         self_check_question("02.q9")
@@ -530,7 +530,7 @@ def test_ex02_model_task_matches_the_model_by_hand(incidents: pd.DataFrame) -> N
 
 
 def test_ex02_concept_and_open_tasks() -> None:
-    assert check("ex02.task1", 3).correct
+    assert check("ex02.task1", 1).correct
     assert check("ex02.task1", "Delegation").status == "incorrect"
     assert check("ex02.task6", {"text": "Go public in steps.", "met": {1, 2, 3, 4}}).correct
     assert check("ex02.task6", {"text": "Strike back.", "met": {4}}).status == "incorrect"

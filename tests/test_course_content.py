@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from course.engine.paths import EXERCISES_DIR, NOTEBOOKS_DIR
+from course.learning.content import task_text
 from course.learning.glossary import glossary_terms_missing_from, load_glossary
 from course.learning.lesson_map import SLIDE_TYPES, lesson_paths, read_lesson
 from course.learning.references import cited_keys_in_notebook, load_references
@@ -141,7 +142,12 @@ def test_lesson_has_an_exercise_notebook_with_3_to_6_checked_tasks(path: Path) -
     lesson_id = read_lesson(path).id
     tasks = set(re.findall(rf"check\(\s*[\"'](ex{lesson_id}\.task\d+)[\"']", code))
     assert 3 <= len(tasks) <= 6, f"{exercises.name} checks {len(tasks)} tasks"
-    assert "# BEGIN SOLUTION" in code and "# END SOLUTION" in code
+    # Students open this notebook: it holds placeholders, never the solutions, and every task
+    # has a worked solution in the lesson's content file (the solutions edition is built from it).
+    assert "# BEGIN SOLUTION" not in code and "# END SOLUTION" not in code
+    assert code.count("# YOUR CODE HERE") == len(tasks)
+    for task in tasks:
+        assert task_text(task).solution.strip(), f"{task} has no solution in its content file"
 
 
 def test_code_line_counter_skips_prose_lines() -> None:

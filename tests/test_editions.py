@@ -236,3 +236,40 @@ def test_relative_links_still_reach_their_files_from_the_edition_folder(tmp_path
     link = source.split("](", 1)[1].split(")", 1)[0]
     assert (out / link).resolve() == (REPO_ROOT / "notebooks" / "01_nonstate_actors.ipynb")
     assert "](https://example.org/x)" in source and "](#task-1)" in source
+
+
+# --------------------------------------------------------------------------- spoiler-free exercises
+
+
+@pytest.mark.parametrize("notebook", EXERCISE_NOTEBOOKS, ids=[p.name for p in EXERCISE_NOTEBOOKS])
+def test_exercise_notebook_is_the_solutions_minus_the_solution_blocks(notebook: Path) -> None:
+    """What students open equals the student edition of the lecturer's solutions: no drift."""
+    assert make_editions.drift(notebook) == []
+    book = nbformat.read(str(notebook), as_version=4)
+    assert "# BEGIN SOLUTION" not in code_of(book)
+    assert not any("solution" in c.metadata.get("tags", []) for c in book.cells)
+    solutions = make_editions.split_notebook(
+        make_editions.with_solutions(book, notebook.name), notebook.name
+    )["solutions"]
+    assert "# YOUR CODE HERE" not in code_of(solutions)
+    assert len(solutions.cells) >= len(book.cells)
+
+
+def test_drift_is_reported_cell_by_cell(tmp_path: Path) -> None:
+    source = EXERCISE_NOTEBOOKS[0]
+    book = nbformat.read(str(source), as_version=4)
+    cell = next(c for c in book.cells if "# YOUR CODE HERE" in c.source)
+    cell.source = cell.source.replace("# YOUR CODE HERE", "answer = 42  # a solution left in")
+    changed = tmp_path / source.name
+    nbformat.write(book, str(changed))
+    problems = make_editions.drift(changed)
+    assert len(problems) == 1 and "a solution left in the student notebook?" in problems[0]
+    assert make_editions.main(["--check", str(changed)]) == 1
+
+
+def test_a_task_without_a_solution_in_its_content_file_is_named() -> None:
+    book = new_notebook(
+        cells=[new_code_cell('answer = None\n# YOUR CODE HERE\ncheck("ex01.task9", answer)')]
+    )
+    with pytest.raises(make_editions.EditionError, match=r"x.ipynb, cell 0: .*ex01.task9"):
+        make_editions.with_solutions(book, "x.ipynb")

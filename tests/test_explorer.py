@@ -313,7 +313,7 @@ def test_self_check_has_numbered_ids_and_explains_every_choice() -> None:
         assert len(question.choice_feedback) == len(question.choices) >= 3
         assert all(len(text) > 40 for text in question.choice_feedback.values())
         assert max(len(choice) for choice in question.choices) <= 90, "long choices overlap"
-    assert check("01.q2", 2).correct and not check("01.q2", 4).correct
+    assert check("01.q2", 1).correct and not check("01.q2", 4).correct
     with pytest.raises(ValueError, match=r"qid: unknown question '01.q9'; allowed: 01.q1, "):
         self_check_question("01.q9")
 

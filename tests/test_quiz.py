@@ -518,9 +518,12 @@ def test_text_entry_and_open_question_widgets(advice: OpenQuestion) -> None:
         card.children[4].children[0],
         card.children[5],
     )
+    # Nothing written yet: no "Show model answer" button, and no model answer to copy.
+    assert show.layout.display == "none"
     show.click()
-    assert "Write your advice first" in result.value and "Model answer" in result.value
+    assert "Model answer" not in result.value
     text.value = "Ask first, publish evidence, set exit conditions."
+    assert show.layout.display != "none"
     for row in rubric.children:
         row.children[0].value = True
     show.click()

@@ -6,12 +6,14 @@ Also tests the two helpers the repository-wide checks use: `cited_keys_in_notebo
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
 import pandas as pd
 import pytest
 
+from course.engine.paths import NOTEBOOKS_DIR
 from course.learning import glossary, references
 from course.learning.glossary import (
     define,
@@ -322,3 +324,27 @@ def test_an_edited_references_file_is_read_again(tmp_path) -> None:
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
     assert len(load_references(path)) == before + 1
     assert cite("zzz2026", path=path) == "(Doe 2026)"
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS_DIR.glob("*.ipynb")), ids=lambda p: p.name)
+def test_every_author_year_label_in_a_lesson_resolves_to_one_listed_entry(path: Path) -> None:
+    """ "van der Meer 2020b" in the prose must be exactly one entry of that lesson's list."""
+    from course.learning.references import citation_label, citations_in_text
+
+    cells = json.loads(path.read_text("utf-8"))["cells"]
+    prose = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    listed = [citation_label(key) for key in cited_keys_in_notebook(path)]
+    for label in citations_in_text(prose):
+        assert listed.count(label) == 1, (
+            f"{path.name}: '{label}' is not in the lesson's reference list; it shows "
+            f"{sorted(listed)}"
+        )
+
+
+def test_a_label_without_its_suffix_is_caught() -> None:
+    from course.learning.references import citations_in_text
+
+    assert citations_in_text("as the brief says (van der Meer 2020; Maurer 2018, p. 3)") == [
+        "van der Meer 2020",
+        "Maurer 2018",
+    ]

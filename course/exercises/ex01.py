@@ -20,6 +20,7 @@ from course.engine.data import (
     scenario_for,
 )
 from course.engine.escalation import OPTIONS, WARNING_TEXT, WARNINGS, assess
+from course.learning.content import task_words
 from course.learning.quiz import Numeric, OpenQuestion, Question, SetAnswer, TableAnswer
 
 __all__ = [
@@ -135,85 +136,31 @@ def _build_tasks() -> dict[str, Question]:
 
     tasks: list[Question] = [
         TableAnswer(
-            "ex01.task1",
-            "Count the incidents per actor type (a Series: actor type -> number of incidents).",
-            expected=incidents_per_actor_type(incidents),
-            hint="`incidents['actor_type'].value_counts()` counts the rows per value.",
-            explanation="Compare the counts with the brief's claim that criminals launch most "
-            "attacks: here states working through others (proxies, disguised operations, "
-            "patriotic hackers) fill much of the table, because the data leans towards "
-            "incidents that governments answered in public.",
+            "ex01.task1", expected=incidents_per_actor_type(incidents), **task_words("ex01.task1")
         ),
         SetAnswer(
             "ex01.task2",
-            "Which of the brief's seven options (numbers 1-7) have states used against "
-            "criminal groups?",
             expected=sorted(used),
             labels=option_labels,
             feedback=unused_feedback,
-            hint="Filter the joined table on `actor_type == 'criminal'`, keep options 1-7 "
-            "(`option.isin(RESPONSE_OPTIONS[:7])`) and collect them as whole numbers "
-            "(`.astype(str).astype(int)`: the codes are text).",
-            explanation=f"Against criminals the most frequent options were {top_two}; police "
-            "takedowns, which are not on the brief's ladder, come on top of these. The options "
-            "never used against them say as much as the ones used.",
+            **task_words("ex01.task2", top_two=top_two),
         ),
         Numeric(
             "ex01.task3",
-            "What percentage of the incidents in the data are coded small-scale?",
             answer=round(small, 1),
             tolerance=0.5,
             unit="%",
             mistakes=mistakes,
-            explanation="The brief (and reports such as Verizon's) say that most attacks are "
-            "small criminal ones, yet only a small share of this dataset is. That is selection: "
-            "the data holds only incidents with a public response, and states seldom respond in "
-            "public to everyday crime.",
+            **task_words("ex01.task3"),
         ),
         SetAnswer(
             "ex01.task4",
-            f"For the incident '{MODEL_INCIDENT}' ({model_row['name']}), which options does the "
-            "escalation model assess without a 'small_scale_crime' warning?",
             expected=sorted(quiet),
             labels=option_labels,
             feedback=warned_feedback,
-            hint=f"Loop over the options 1-7: `assess(scenario_for('{MODEL_INCIDENT}', n))"
-            ".warnings` lists the warnings of option `n`.",
-            explanation="The warning starts at sanctions: the model, like the brief, leaves "
-            "requests, help, diplomacy and prosecution open against crime, and flags the "
-            "coercive options as the wrong tools.",
+            **task_words("ex01.task4", incident=MODEL_INCIDENT, name=model_row["name"]),
         ),
-        OpenQuestion(
-            "ex01.task5",
-            "A criminal gang working from abroad has stolen online-banking logins from "
-            "thousands of your citizens and emptied some of their accounts. Hospitals, "
-            "ministries and other public services were not affected. A fellow minister wants "
-            "economic sanctions on the country the gang works from. In about 150 words, advise "
-            "the minister.",
-            rubric=[
-                "Places the attack on the brief's scale: small-scale crime, because public "
-                "services and national interests were not harmed, however large the losses.",
-                "Recommends the tools that fit crime first: a request to the host state to act, "
-                "police and judicial cooperation, indictments of the gang members.",
-                "Explains why sanctions on the host state are out of proportion and add "
-                "escalation risk for little gain.",
-                "Says what would change the advice: public services disrupted, a host state "
-                "that refuses to act, or evidence that the state directs the gang.",
-            ],
-            model_answer="This is serious crime, but small-scale in the brief's sense: it robs "
-            "people and firms without disrupting public services or threatening national "
-            "interests. The brief treats such crime as a different category from the "
-            "large-scale attacks its state-level options are meant for. Start with the tools "
-            "that fit crime: ask the host state, through police and legal-assistance channels, "
-            "to arrest the gang; work with partner police forces to take down its servers; "
-            "indict the members so they cannot travel safely. Economic sanctions on the host "
-            "state would hit a whole country for a gang's crimes, would be out of proportion, "
-            "and would invite hostile answers while doing little to stop the theft. Reconsider "
-            "if the gang starts disrupting public services, if the host state refuses to act "
-            "although it could, or if evidence shows that the state directs the gang: then it "
-            "is no longer ordinary crime.",
-            min_points=3,
-        ),
+        OpenQuestion("ex01.task5", **task_words("ex01.task5", open_task=True)),
     ]
     return {task.qid: task for task in tasks}
 

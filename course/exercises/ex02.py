@@ -24,8 +24,8 @@ import pandas as pd
 
 from course.engine.data import load_incidents, scenario_for
 from course.engine.escalation import PUBLIC_EVIDENCE_POINTS, STRENGTH, assess
+from course.learning.content import choice_task, task_words
 from course.learning.quiz import (
-    MultipleChoice,
     Numeric,
     OpenQuestion,
     Question,
@@ -137,81 +137,20 @@ _WEIGHT: Final = PUBLIC_EVIDENCE_POINTS * STRENGTH[_OPTION - 1]  # 10 x 0.7 for 
 # --- The tasks ---------------------------------------------------------------------------------
 
 TASKS: Final[tuple[Question, ...]] = (
-    MultipleChoice(
-        "ex02.task1",
-        "A ransomware gang works from your neighbour's territory. Its government never orders "
-        "an attack and gives the gang no money or tools, but its police leave the gang alone as "
-        "long as it hits only foreign victims. Which of Maurer's relationships fits best?",
-        [
-            "Delegation",
-            "Orchestration",
-            "Sanctioning",
-            "None: it is a purely criminal matter",
-        ],
-        answer=3,
-        feedback=[
-            "Delegation means the state tasks the proxy and keeps control over what it does, "
-            "like an employer or a client. Here nobody gives the gang orders.",
-            "Orchestration means the state actively backs groups that share its aims, with "
-            "money, tools or guidance, while steering them loosely. Here the state gives nothing.",
-            "Right: the state knowingly lets the gang operate and benefits from it (or at least "
-            "does not mind), without directing or equipping it. That passive tolerance is what "
-            "Maurer calls sanctioning.",
-            "The gang is criminal, but the state's conduct is not neutral: it knows and chooses "
-            "not to act while the gang hurts other states. That choice is what makes the gang a "
-            "(loose) proxy.",
-        ],
-    ),
+    choice_task("ex02.task1"),
     SetAnswer(
-        "ex02.task2",
-        "Which incidents in the course's data were state operations disguised as criminal or "
-        "hacktivist ones? Give their ids.",
-        expected=DISGUISED_IDS,
-        feedback=_NEAR_MISSES,
-        hint="Filter `incidents` on the `actor_type` column; the data card explains its codes.",
-        explanation=(
-            "In each, a state body acted itself while wearing another identity; the data card "
-            "codes them `state_disguised`, always with a sponsoring host."
-        ),
+        "ex02.task2", expected=DISGUISED_IDS, feedback=_NEAR_MISSES, **task_words("ex02.task2")
     ),
-    TableAnswer(
-        "ex02.task3",
-        "For each actor type, the median number of years from an incident's start "
-        "(`start_year`) to the year its strongest public attribution was reached "
-        "(`attribution_year`). Answer with a Series indexed by actor type.",
-        expected=MEDIAN_YEARS,
-        hint=(
-            "Compute `attribution_year - start_year`, then group by `actor_type` (pass "
-            "`observed=True` so empty categories are dropped) and take the median."
-        ),
-        explanation=(
-            "Cases against contractors working for a state take longest: the strongest level is "
-            "often an indictment, which takes years of investigation."
-        ),
-    ),
+    TableAnswer("ex02.task3", expected=MEDIAN_YEARS, **task_words("ex02.task3")),
     SetAnswer(
         "ex02.task4",
-        "Your government holds intelligence (kept secret) tying an attack to a foreign state. "
-        "Which single extra piece of evidence, with nothing of your own published, would let "
-        "the attribution carry option 5 (sanctions) against a large-scale attack from a "
-        "sponsoring host? Give the evidence names (use `attribution_from` of "
-        "`course.lessons.l02_proxies_and_attribution`).",
         expected=OPTION5_ENABLERS,
         labels={k: EVIDENCE[k].label for k in EVIDENCE_KINDS},
         feedback=_WHY_NOT,
-        hint=(
-            "Loop over `EVIDENCE_KINDS`: `attribution_from({'intelligence', kind}, set())`, and "
-            "keep the kinds whose result has 5 in `.carried`."
-        ),
-        explanation=(
-            "Each of them puts evidence in public view. Secret certainty is not enough for "
-            "sanctions: the model, like the brief, asks for public evidence."
-        ),
+        **task_words("ex02.task4"),
     ),
     Numeric(
         "ex02.task5",
-        f"Score option 5 (sanctions) for `{MODEL_CASE}` with `scenario_for`, then again with "
-        f"`public_evidence={PUBLIC_EVIDENCE_TO}`. By how many points does the risk fall?",
         answer=RISK_DROP,
         tolerance=0.01,
         unit="points",
@@ -222,45 +161,17 @@ TASKS: Final[tuple[Question, ...]] = (
                 f"full case shown. Multiply by the attribution ({_A}) too."
             ),
         },
-        explanation=(
-            f"The public-evidence term is {_WEIGHT:g} x (1 - {_A} x public evidence) for "
-            f"sanctions, so raising public evidence from {_E0} to {PUBLIC_EVIDENCE_TO} saves "
-            f"{_WEIGHT:g} x {_A} x {PUBLIC_EVIDENCE_TO - _E0:.1f} = {RISK_DROP:g} points, and the "
-            "`little_public_evidence` warning disappears."
+        **task_words(
+            "ex02.task5",
+            case=MODEL_CASE,
+            evidence_to=PUBLIC_EVIDENCE_TO,
+            weight=f"{_WEIGHT:g}",
+            attribution=_A,
+            evidence_from=_E0,
+            step=f"{PUBLIC_EVIDENCE_TO - _E0:.1f}",
+            drop=f"{RISK_DROP:g}",
         ),
     ),
-    OpenQuestion(
-        "ex02.task6",
-        "A group calling itself 'Free Net Brigade' has wiped the servers of your ministry of "
-        "health and claimed the attack as a protest. Your intelligence service is confident, "
-        "from intercepts and from malware your experts analysed, that the group is a cover for "
-        "a neighbouring state's military intelligence. Two allies have seen the evidence but "
-        "not yet decided to speak. In about 150 words, advise the minister: go public or not, "
-        "how, and with which response?",
-        rubric=[
-            "Separates what is known privately (technical findings, intelligence) from what can "
-            "be shown in public, and names the risk of a false flag either way",
-            "Explains why going public matters for the stronger responses: without public "
-            "evidence they invite denial, counter-retaliation and condemnation (the brief)",
-            "Proposes a way to go public that keeps sources safe: publish technical indicators, "
-            "seek charges, and/or coordinate a joint attribution with the allies",
-            "Matches the response to the evidence and to the attack: starts with options the "
-            "attribution can carry and keeps stronger ones for later, proportionately",
-            "Says what to do next if the neighbour denies or the attacks continue",
-        ],
-        model_answer=(
-            "Go public, but in steps. Privately we are confident; publicly there is only the "
-            "attackers' claim, and it names a mask. A bare accusation would be easy to deny, so "
-            "first declassify the malware indicators (they reveal no human sources) and ask the "
-            "two allies to join a public attribution: a joint statement with technical detail "
-            "is far harder to dismiss. With that in hand, a diplomatic protest and charges "
-            "against identified officers are well supported and carry little risk of "
-            "escalation. Targeted sanctions become defensible once the evidence is public, with "
-            "clear conditions for lifting them. Keep cyber or military retaliation off the "
-            "table: the attack destroyed data, not lives, so they would be out of proportion. "
-            "If the neighbour denies and attacks go on, widen the sanctions with the allies."
-        ),
-        min_points=4,
-    ),
+    OpenQuestion("ex02.task6", **task_words("ex02.task6", open_task=True)),
 )
 """The six tasks, in notebook order."""

@@ -14,8 +14,9 @@ from typing import Any, Final
 import pandas as pd
 
 from course.engine.data import RESPONSE_OPTIONS, responses_with_incidents, scenario_for
-from course.engine.escalation import LEGAL_BASES, OPTIONS, Scenario, assess
+from course.engine.escalation import OPTIONS, Scenario, assess
 from course.engine.labels import LEGAL_BASIS_LABELS
+from course.learning.content import choice_task, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
 
 __all__ = [
@@ -141,88 +142,45 @@ def _late_request_feedback() -> dict[str, str]:
 
 # --------------------------------------------------------------------------- the tasks
 
-_BASIS_CHOICES: Final = [LEGAL_BASIS_LABELS[b] for b in LEGAL_BASES]
+
+def _legal_ladder_task() -> MultipleChoice:
+    """Task 1 as authored in the content file, checked against the model's legal ladder: the
+    choice marked right must be the rung the model gives an expulsion (diplomatic action)."""
+    task = choice_task("ex03.task1")
+    right = {task.choices[n - 1] for n in task.correct_options}
+    expected = LEGAL_BASIS_LABELS[_EXPULSION_BASIS]
+    if right != {expected}:
+        raise ValueError(
+            f"content/03_due_diligence.yaml: task 'ex03.task1', field 'choices': the choice "
+            f"marked correct is {sorted(right)}; the model says {expected!r}"
+        )
+    return task
+
 
 TASKS: Final = (
-    MultipleChoice(
-        "ex03.task1",
-        "A host state ignores your requests, and your minister wants to expel two of its "
-        "diplomats. Which rung of the legal ladder does the expulsion need?",
-        _BASIS_CHOICES,
-        answer=LEGAL_BASES.index(_EXPULSION_BASIS) + 1,
-        feedback=[
-            "No: a request or an offer of help needs no justification, but an expulsion is an "
-            "unfriendly act aimed at the host state.",
-            "Right: expelling diplomats is unfriendly but lawful in itself (retorsion), so it "
-            "needs no wrongful act by the host.",
-            "No: a countermeasure is an act that would be unlawful on its own. A state may send "
-            "foreign diplomats home without breaking any rule.",
-            "No: self-defence is for an armed attack and involves force; an expulsion is neither.",
-        ],
-    ),
+    _legal_ladder_task(),
     Predicate(
         "ex03.task2",
-        "Count the responses per option against incidents whose host state is a sponsor.",
         test=_check_sponsor_counts,
         solution=", ".join(f"option {k}: {v}" for k, v in sorted(EXPECTED_SPONSOR_COUNTS.items())),
-        hint="Filter `joined` on `host_posture == 'sponsor'`, then `value_counts()` the option.",
+        **task_words("ex03.task2"),
     ),
     SetAnswer(
         "ex03.task3",
-        "For which incidents was a request to act (option 1) among the responses on the "
-        "incident's earliest response date?",
         expected=sorted(EXPECTED_FIRST_REQUESTS),
         feedback=_late_request_feedback(),
-        hint="Per incident, find the earliest `date` (groupby + transform('min')), keep the rows "
-        "on that date, then the incidents where one of them is option '1'.",
+        **task_words("ex03.task3"),
     ),
     Numeric(
         "ex03.task4",
-        f"Score the {COUNTERMEASURE_INCIDENT} incident with each option 1-7 "
-        "(scenario_for + assess). What is the lightest option whose legal basis is a "
-        "countermeasure?",
         answer=EXPECTED_LIGHTEST_COUNTERMEASURE,
         mistakes={
             5: "Sanctions (option 5) are retorsion in the model: lawful in themselves.",
             7: "Option 7 needs self-defence, a higher rung. Is there a lighter option that "
             "needs a countermeasure?",
         },
-        explanation="Retaliation in cyberspace would be unlawful on its own, so it needs a "
-        "wrongful act by the host; for an able but unwilling host that means a breach of due "
-        "diligence, which is contested.",
+        **task_words("ex03.task4", incident=COUNTERMEASURE_INCIDENT),
     ),
-    OpenQuestion(
-        "ex03.task5",
-        "Ransomware run from country H has shut down the computer systems of your hospitals. "
-        "H has capable police but did not answer a message from your CERT. Advise the "
-        "minister in about 150 words: what should you ask H, and what do you do if it refuses?",
-        rubric=[
-            "Makes a formal request at a higher level (police/legal channel or diplomatic), "
-            "with evidence, and names concrete asks: investigate, seize the servers, arrest or "
-            "prosecute, share information.",
-            "Treats H as able but unwilling only once the request is refused, and does not "
-            "accuse H of sponsoring the gang without evidence.",
-            "Escalates step by step after a refusal: private then public protest, charges "
-            "against the gang, sanctions with clear exit conditions, ideally with allies.",
-            "Names the legal limits: these steps are retorsion; a hack-back would need a "
-            "countermeasure, contested because due diligence may not bind; force is out "
-            "without an armed attack.",
-            "Keeps the response proportionate and says what H must do to end the pressure.",
-        ],
-        model_answer=(
-            "Ask H formally, through the police and legal-assistance channel and at ministerial "
-            "level, to investigate the gang, take its servers offline, arrest or prosecute its "
-            "members and share what it finds; attach the evidence. That request costs nothing, "
-            "accuses nobody, and means H can no longer say it did not know. If H refuses or "
-            "stalls, treat it as able but unwilling (not as a sponsor unless evidence shows "
-            "involvement): protest in private, then in public with partners; indict the gang's "
-            "members; sanction them, and H's officials only if the refusal continues, stating "
-            "what would lift the sanctions. All of this is retorsion and lawful. Do not hack "
-            "back into H's networks: it would need a countermeasure, and whether H's inaction "
-            "is a wrongful act is disputed. Force is out: no armed attack has occurred. Keep "
-            "every step proportionate and keep the door open for H to act."
-        ),
-        min_points=4,
-    ),
+    OpenQuestion("ex03.task5", **task_words("ex03.task5", open_task=True)),
 )
 """The five tasks, registered with course.learning.quiz on import."""

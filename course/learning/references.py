@@ -194,6 +194,27 @@ def cite(key: str, *, path: Path | None = None) -> MarkdownText:
     return MarkdownText(f"({names} {year})")
 
 
+def citation_label(key: str, *, path: Path | None = None) -> str:
+    """The author-year label of ``key`` as lesson prose writes it ("van der Meer 2020b"): the
+    same names and year (with its a/b suffix) that :func:`reference_list` shows."""
+    source = Path(path or REFERENCES_CSV)
+    _row(key, source)
+    names, year = _labels(source)[key]
+    return f"{names} {year}"
+
+
+def citations_in_text(text: str, *, path: Path | None = None) -> list[str]:
+    """Every author-year label in ``text`` whose names are an author of the reference list
+    ("van der Meer 2020b", "Harnisch et al. 2021"), in order; used to check that a lesson's
+    prose cites only what its reference list shows."""
+    source = Path(path or REFERENCES_CSV)
+    names = sorted({n for n, _ in _labels(source).values()}, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r"),? (\d{4}[a-z]?)\b"
+    )
+    return [f"{m.group(1)} {m.group(2)}" for m in pattern.finditer(text)]
+
+
 def format_reference(key: str, *, path: Path | None = None) -> str:
     """One reference in the course style: Names (Year). *Title*. Container. <url>"""
     source = Path(path or REFERENCES_CSV)

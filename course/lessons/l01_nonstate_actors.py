@@ -33,7 +33,8 @@ from course.engine.labels import (
     RESPONSE_OPTION_LABELS,
     SCALE_LABELS,
 )
-from course.learning.quiz import MultipleChoice, pick_question
+from course.learning.content import choice_question
+from course.learning.quiz import MultipleChoice
 from course.ui.figures import count_bar
 from course.ui.theme import PALETTE, option_colour
 from course.ui.widgets import multi_select
@@ -452,130 +453,9 @@ SELF_CHECK_IDS: Final = ("01.q1", "01.q2", "01.q3", "01.q4", "01.q5")
 def self_check_question(qid: str) -> MultipleChoice:
     """Lesson 01's self-check question ``qid`` (one of :data:`SELF_CHECK_IDS`).
 
-    The questions live here rather than in a notebook cell so that the answer key is not
-    printed right above the question a student is answering.
+    The text lives in ``content/01_nonstate_actors.yaml`` (a lecturer edits it there), not in a
+    notebook cell, so the answer key is not printed above the question.
     """
-    return pick_question(_self_check_questions(), qid)
-
-
-def _self_check_questions() -> list[MultipleChoice]:
-    return [
-        MultipleChoice(
-            "01.q1",
-            "According to the brief, who launches most of the cyber-attacks in the world?",
-            [
-                "Intelligence services and armed forces of states",
-                "Criminals looking for money",
-                "Hacktivists making a political point",
-                "Armed groups such as ISIS or Hamas",
-            ],
-            answer=2,
-            feedback=[
-                "States cause some of the most harmful attacks, but they launch only a small "
-                "share of all attacks. The brief says most come from non-state actors.",
-                "Right. Most attacks are launched by non-state actors, above all criminals after "
-                "money, and most of them are simple and do society little harm.",
-                "Hacktivists make headlines, but they are a small share of all attacks; money, "
-                "not politics, drives most of them.",
-                "Armed groups have used cyber-attacks, but rarely; they are a tiny share of the "
-                "daily total.",
-            ],
-        ),
-        MultipleChoice(
-            "01.q2",
-            "Most incidents in the course's data are coded large-scale. Why does that not "
-            "contradict the brief's claim that most attacks are small criminal ones?",
-            [
-                "Criminals have become much more capable since the brief was written",
-                "It holds only incidents with a public state response, rare for everyday crime",
-                "Small attacks are not counted as cyber-attacks at all",
-                "The data counts every response, so big incidents are counted many times",
-            ],
-            answer=2,
-            feedback=[
-                "Some criminal groups did grow bolder (ransomware against hospitals and "
-                "pipelines), but that is not why the data looks the way it does: it was "
-                "selected in a way that leaves most small crime out.",
-                "Right. The data was selected on public responses. Everyday crime is handled "
-                "by the police and the victims, rarely by governments in public, so it barely "
-                "appears. Counting this dataset cannot tell you what most attacks look like.",
-                "Small attacks are cyber-attacks too; the brief's point is that they belong to "
-                "a different category when choosing a response, not that they do not count.",
-                "The incident table has one row per incident (a long campaign counts once); "
-                "responses are in a separate table. The imbalance comes from how incidents "
-                "were selected.",
-            ],
-        ),
-        MultipleChoice(
-            "01.q3",
-            "What makes a cyber-attack large-scale in the brief's sense?",
-            [
-                "The attackers stole a large sum of money",
-                "It could harm society by damaging or undermining national interests",
-                "A state carried it out",
-                "It used advanced and expensive tools",
-            ],
-            answer=2,
-            feedback=[
-                "Money alone does not decide it: a gang that steals millions from firms' bank "
-                "accounts is still small-scale in the course's coding if public services keep "
-                "working.",
-                "Right. The brief ties the scale to the harm to society and national "
-                "interests, such as disrupted hospitals, fuel supplies or elections.",
-                "The scale is about the effect, not the attacker: criminals can cause "
-                "large-scale harm (a hospital system shut down) and states can fail at small "
-                "attempts.",
-                "Sophistication is about how an attack is done; the scale is about what it does "
-                "to society. Simple DDoS floods have knocked out government websites.",
-            ],
-        ),
-        MultipleChoice(
-            "01.q4",
-            "Why does the line between small-scale and large-scale attacks matter when a "
-            "government chooses a response?",
-            [
-                "Small-scale crime calls for other tools, such as the police and the courts",
-                "International law forbids states to respond to small-scale attacks",
-                "Only large-scale attacks can ever be attributed",
-                "Small-scale attacks do no harm to anyone",
-            ],
-            answer=1,
-            feedback=[
-                "Right. Small-scale crime is a different category that should not "
-                "automatically meet the state-level tools the brief reserves for large-scale "
-                "attacks. Police cooperation and the courts fit it; sanctions, counter-attacks "
-                "or force would be out of proportion and add escalation risk for little gain.",
-                "No such ban exists: states prosecute cybercriminals all the time. The point is "
-                "which tools are proportionate, not whether to respond.",
-                "Small-scale criminals are identified and charged regularly. Attribution is hard "
-                "for every kind of attack, and it is the subject of the next lesson.",
-                "Small-scale crime harms the people and firms it robs. It is small-scale "
-                "because it does not threaten society or national interests as a whole.",
-            ],
-        ),
-        MultipleChoice(
-            "01.q5",
-            "During a dispute between two countries, volunteers in country A flood websites in "
-            "country B with traffic. A's government praises them, but nothing shows that it "
-            "directs them. Which actor type fits them best in the course's data?",
-            [
-                "Hacktivists",
-                "Patriotic hackers",
-                "Proxies (contractors working for a state)",
-                "Disguised states",
-            ],
-            answer=2,
-            feedback=[
-                "Close, but hacktivists pursue their own political cause; volunteers acting for "
-                "their nation's side, tolerated or cheered on by their state, are patriotic "
-                "hackers.",
-                "Right. They act for their own country's cause and are tolerated or encouraged, "
-                "but not shown to be directed by their state.",
-                "A proxy works for a state, for example as a hired contractor. Praise is not "
-                "direction: nothing here shows that A's government ordered or paid for the "
-                "attacks.",
-                "A disguised state is a state body itself acting under a false name. These are "
-                "private volunteers.",
-            ],
-        ),
-    ]
+    if qid not in SELF_CHECK_IDS:
+        raise ValueError(f"qid: unknown question {qid!r}; allowed: {', '.join(SELF_CHECK_IDS)}")
+    return choice_question(qid)

@@ -101,7 +101,8 @@ from course.engine.labels import (
     OPTION_SHORT_LABELS,
     SCALE_LABELS,
 )
-from course.learning.quiz import MultipleChoice, pick_question
+from course.learning.content import choice_question
+from course.learning.quiz import MultipleChoice
 from course.ui.figures import count_bar
 from course.ui.theme import BAND_COLOURS, PALETTE
 from course.ui.widgets import dropdown
@@ -837,103 +838,9 @@ SELF_CHECK_IDS: Final = ("02.q1", "02.q2", "02.q3", "02.q4")
 def self_check_question(qid: str) -> MultipleChoice:
     """Lesson 02's self-check question ``qid`` (one of :data:`SELF_CHECK_IDS`).
 
-    The questions live here rather than in a notebook cell so that the answer key is not
-    printed right above the question a student is answering (the same pattern as lessons 01
-    and 03).
+    The text lives in ``content/02_proxies_and_attribution.yaml`` (a lecturer edits it there),
+    not in a notebook cell, so the answer key is not printed above the question.
     """
-    return pick_question(_self_check_questions(), qid)
-
-
-def _self_check_questions() -> list[MultipleChoice]:
-    return [
-        MultipleChoice(
-            "02.q1",
-            "A security company publishes a detailed report linking a wiper attack on your ports "
-            "to a group it calls 'Grey Falcon'. Your government has said nothing. What kind of "
-            "attribution exists so far?",
-            [
-                "Technical attribution only",
-                "Political attribution",
-                "Joint attribution",
-                "No attribution at all",
-            ],
-            answer=1,
-            feedback=[
-                "Right: analysts have linked the attack to a group from technical traces, but "
-                "nobody with political responsibility has said who is to blame or named a state. "
-                "In the course's data this is the `industry` level.",
-                "Political attribution is a government's public decision to name who it holds "
-                "responsible. A company's report can feed into it, but it is not a "
-                "government's act.",
-                "Joint attribution needs two or more governments speaking in public; here no "
-                "government has spoken.",
-                "There is one: the company named a group from technical evidence. What is missing "
-                "is the political step, and any link to a state.",
-            ],
-        ),
-        MultipleChoice(
-            "02.q2",
-            "A group calling itself 'Cyber Lions' claims a wiper attack on your ministry. Nothing "
-            "else is public yet. What does the claim establish?",
-            [
-                "That Cyber Lions carried out the attack",
-                "That someone wants the attack to be seen as Cyber Lions' work",
-                "That no state was involved",
-                "That sanctions are now justified",
-            ],
-            answer=2,
-            feedback=[
-                "Not necessarily: anyone can pick a name and claim an attack. Several state "
-                "operations in the course's data hid behind invented groups or fake ransom "
-                "demands.",
-                "Right: a claim shows which identity the attackers chose to show. It may be "
-                "genuine or a false flag; only other evidence can tell.",
-                "A claim by a non-state group is exactly what a state hiding behind a mask would "
-                "produce, so it cannot rule a state out.",
-                "Sanctions need a convincing attribution and much public evidence. In the course's "
-                "model a claim gives public evidence of 0.3, below the 0.5 that sanctions need.",
-            ],
-        ),
-        MultipleChoice(
-            "02.q3",
-            "According to the brief, which responses especially need a great deal of public "
-            "evidence?",
-            [
-                "Requests to the host state and capacity-building",
-                "The stronger ones, above all retaliation",
-                "Only legal measures, because courts need evidence",
-                "None: private certainty is enough",
-            ],
-            answer=2,
-            feedback=[
-                "These accuse nobody: the brief sees hardly any risk of a hostile reaction, and "
-                "the builder lets them go ahead with no public attribution at all.",
-                "Right: the brief argues that convincing public evidence makes denial and "
-                "counter-retaliation harder, and that strong responses without it invite "
-                "international condemnation. The model warns for options 5-7 when less than half "
-                "of the evidence is public.",
-                "Courts do need evidence, but the brief's point is wider: the risk of any "
-                "response falls as public evidence grows, and the strongest responses need "
-                "the most.",
-                "Private certainty does not stop the other side from denying everything and "
-                "striking back; that is why the brief stresses public evidence.",
-            ],
-        ),
-        MultipleChoice(
-            "02.q4",
-            "A government pays a private company to break into foreign ministries and tells it "
-            "which ones to target. Which of Maurer's relationships is this?",
-            ["Delegation", "Orchestration", "Sanctioning", "A false flag"],
-            answer=1,
-            feedback=[
-                "Right: the state hires the proxy, sets its tasks and keeps control, like a "
-                "client with a contractor.",
-                "Orchestration is looser: the state backs groups that share its aims and steers "
-                "them only roughly. Here it gives precise orders.",
-                "Sanctioning is the loosest: the state only tolerates hackers it does not direct. "
-                "Here it pays and directs.",
-                "A false flag is a state's own operation wearing someone else's identity. Here a "
-                "real company does the work for pay.",
-            ],
-        ),
-    ]
+    if qid not in SELF_CHECK_IDS:
+        raise ValueError(f"qid: unknown question {qid!r}; allowed: {', '.join(SELF_CHECK_IDS)}")
+    return choice_question(qid)

@@ -71,6 +71,7 @@ from course.engine.labels import (
     OPTION_SHORT_LABELS,
     RESPONSE_OPTION_LABELS,
 )
+from course.learning.content import choice_question
 from course.learning.quiz import MultipleChoice, Quiz
 from course.ui.theme import PALETTE, option_colour
 from course.ui.widgets import dropdown
@@ -822,90 +823,6 @@ SELF_CHECK_IDS: Final = ("03.q1", "03.q2", "03.q3", "03.q4")
 """Ids of lesson 03's self-check questions, in order."""
 
 
-def _q1() -> MultipleChoice:
-    """Where the due diligence norm sits in the 2015 report (and the brief's footnote)."""
-    return MultipleChoice(
-        "03.q1",
-        "Which paragraph of the 2015 UN GGE report (A/70/174) holds the norm that states should "
-        "not knowingly allow their territory to be used for internationally wrongful acts "
-        "using ICTs?",
-        [
-            "Paragraph 13(c)",
-            "Paragraph 13(h), as the brief's footnote says",
-            "None: the report left due diligence out because states could not agree",
-            "Article 51 of the UN Charter",
-        ],
-        answer=1,
-        feedback=[
-            "Right. Norm 13(c) holds that wording. The brief's footnote points to 13(h), a "
-            "reminder to open the source before you quote it.",
-            "Not quite. 13(h) asks states to answer requests for help when critical "
-            "infrastructure is hit, including activity from their territory: close in spirit "
-            "(it is the norm behind option 1), but not the due diligence wording.",
-            "No. The report does contain the norm; what states disagree about is what it "
-            "requires in practice and whether it binds them.",
-            "No. Article 51 is about self-defence against an armed attack, the top rung of the "
-            "legal ladder, not about policing one's own territory.",
-        ],
-    )
-
-
-def _q2() -> MultipleChoice:
-    """A willing but unable host: what opens next."""
-    return MultipleChoice(
-        "03.q2",
-        "After your request, a host state's police searched the attackers' homes but say they "
-        "lack experts to examine the seized computers. What does the brief's reasoning open "
-        "next?",
-        [
-            "Capacity-building: send experts and help the host build its own skills",
-            "A public diplomatic protest against the host state",
-            "Sanctions on the host state's ministries",
-            "A cyber operation against the attackers' servers, without asking the host",
-        ],
-        answer=1,
-        feedback=[
-            "Right. The host is willing but unable: help is the brief's option 2, and it "
-            "carries hardly any risk of a hostile reaction.",
-            "No. A protest is for a host that does little or nothing although it could act; "
-            "this one is trying, and a protest would only breed resentment.",
-            "No. Sanctions aim at the attackers or at a state that is not taking effective "
-            "action; punishing a host that is trying hits the wrong party.",
-            "No. Without the host's consent this would breach the sovereignty of a state that "
-            "did nothing wrong, and it is the riskiest way to get the same result.",
-        ],
-    )
-
-
-def _q3() -> MultipleChoice:
-    """Why "should" matters for a countermeasure."""
-    return MultipleChoice(
-        "03.q3",
-        "The 2015 norm says states *should* not knowingly allow their territory to be used for "
-        "wrongful acts. Why does the word matter to a victim state thinking of hacking back "
-        "into servers in an unwilling host state?",
-        [
-            "A hack-back needs a wrongful act by the host; ignoring a voluntary norm "
-            "may not be one",
-            "'Should' makes any response lawful, so the hack-back needs no justification",
-            "It does not matter: a hack-back is retorsion, which is always lawful",
-            "It does not matter: only self-defence can answer a breach of a norm",
-        ],
-        answer=1,
-        feedback=[
-            "Right. Intruding into systems abroad is unlawful in itself, so it needs a "
-            "countermeasure's justification, and that needs a wrongful act by the host. Whether "
-            "failing due diligence is one is the very question states dispute.",
-            "No. 'Should' weakens the duty of the host, not the limits on the victim: the "
-            "hack-back still has to be justified.",
-            "No. Retorsion covers acts that are lawful anyway (protests, expulsions, most "
-            "sanctions). Breaking into another state's networks is not one of them.",
-            "No. Self-defence answers an armed attack, not a breach of a norm; it is the top "
-            "rung, and the hardest to reach.",
-        ],
-    )
-
-
 def _q4(joined: pd.DataFrame) -> MultipleChoice:
     """Built from the data: the posture most requests were recorded for."""
     table = options_by_posture(joined)
@@ -936,11 +853,11 @@ def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> Multipl
     """Lesson 03's self-check question ``qid`` (one of :data:`SELF_CHECK_IDS`), with feedback
     for every choice.
 
-    The questions live here rather than in a notebook cell so that the answer key is not
-    printed right above the question a student is answering (the same pattern as lessons 01
-    and 02). ``"03.q4"`` counts the option-1 responses per host posture in ``joined``
-    (``course.engine.data.responses_with_incidents()``), so it follows the data; the others ignore
-    ``joined``. Unknown ids, and ``"03.q4"`` without ``joined``, raise ``ValueError``.
+    The texts of 03.q1-03.q3 live in ``content/03_due_diligence.yaml`` (a lecturer edits them
+    there), not in a notebook cell, so the answer key is not printed above the question.
+    ``"03.q4"`` counts the option-1 responses per host posture in ``joined``
+    (``course.engine.data.responses_with_incidents()``), so it follows the data; the others
+    ignore ``joined``. Unknown ids, and ``"03.q4"`` without ``joined``, raise ``ValueError``.
     """
     if qid not in SELF_CHECK_IDS:
         raise ValueError(f"qid: unknown question {qid!r}; allowed: {', '.join(SELF_CHECK_IDS)}")
@@ -951,7 +868,7 @@ def self_check_question(qid: str, joined: pd.DataFrame | None = None) -> Multipl
                 "course.engine.data.responses_with_incidents()"
             )
         return _q4(joined)
-    return {"03.q1": _q1, "03.q2": _q2, "03.q3": _q3}[qid]()
+    return choice_question(qid)
 
 
 def self_check(joined: pd.DataFrame) -> Quiz:

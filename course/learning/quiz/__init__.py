@@ -56,6 +56,7 @@ from course.learning.quiz.base import (
     pick_question,
     registered_ids,
     strict_mode,
+    tried,
 )
 from course.learning.quiz.block import Quiz
 from course.learning.quiz.choice import MultipleChoice
@@ -87,4 +88,5 @@ __all__ = [
     "pick_question",
     "registered_ids",
     "strict_mode",
+    "tried",
 ]

@@ -167,6 +167,9 @@ class Feedback:
 # --------------------------------------------------------------------------- registry
 
 _REGISTRY: dict[str, Question] = {}
+_TRIED: set[str] = set()
+"""Ids answered (right or wrong) in this session, so a worked solution can open even when the
+progress file is switched off or cannot be written."""
 
 
 def _register(question: Question) -> None:
@@ -190,6 +193,17 @@ def get_question(question_id: str) -> Question:
 def registered_ids() -> list[str]:
     """Ids of every question and task defined so far in this session."""
     return sorted(_REGISTRY)
+
+
+def tried(question_id: str) -> bool:
+    """True once the student has answered ``question_id`` (right or wrong), in this session or
+    in an earlier one recorded in the progress file. A blank answer is not an attempt."""
+    if question_id in _TRIED:
+        return True
+    try:
+        return question_id in progress.load_progress().get("questions", {})
+    except Exception:  # an unreadable progress file must not hide the session's own attempts
+        return False
 
 
 def pick_question(questions: Sequence[Question], question_id: str) -> Question:
@@ -305,7 +319,7 @@ class Question(ABC):
         """Judge `answer` and say why. Blank answers are "not answered yet"; never raises,
         except in strict mode where anything but "correct" raises AssertionError."""
         feedback = self._feedback(answer, blank_message=_BLANK_PROGRAMMATIC)
-        progress.record(self.qid, feedback.status)
+        self._remember(feedback)
         if strict_mode() and not feedback.correct:
             raise AssertionError(str(feedback))
         return feedback
@@ -313,8 +327,14 @@ class Question(ABC):
     def _check_from_widget(self, answer: Any) -> Feedback:
         """What a Check button does: judge, record, never raise (even in strict mode)."""
         feedback = self._feedback(answer, blank_message=_BLANK_WIDGET)
-        progress.record(self.qid, feedback.status)
+        self._remember(feedback)
         return feedback
+
+    def _remember(self, feedback: Feedback) -> None:
+        """Record a real attempt (right or wrong) in the progress file and in this session."""
+        if feedback.status != "not_answered":
+            _TRIED.add(self.qid)
+        progress.record(self.qid, feedback.status)
 
     def _with_hint(self, message: str) -> str:
         return f"{message} Hint: {self.hint}" if self.hint else message

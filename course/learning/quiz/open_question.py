@@ -142,14 +142,23 @@ class OpenQuestion(Question):
         feedback = widgets.HTML()
 
         def on_show(_: Any) -> None:
+            if _is_blank(text.value):  # the model answer is for comparing, not for copying
+                feedback.value = ""
+                return
             met = {n for n, box in enumerate(boxes, start=1) if box.value}
             feedback.value = self._check_from_widget({"text": text.value, "met": met})._repr_html_()
-            if feedback.value and "Model answer" not in feedback.value:
+            if "Model answer" not in feedback.value:
                 feedback.value += (
                     f'<div style="margin-top:4px"><strong>Model answer:</strong> '
                     f"{_inline_html(self.model_answer)}</div>"
                 )
 
+        def on_text(_: Any) -> None:
+            # The button appears only once something is written.
+            button.layout.display = "none" if _is_blank(text.value) else None
+
+        on_text(None)
+        text.observe(on_text, names="value")
         button.on_click(on_show)
         intro = widgets.HTML("Then tick each point your advice covers:")
         return _card([self._header(), text, intro, rubric, widgets.HBox([button]), feedback])

@@ -1,0 +1,458 @@
+"""Teaching text of every lesson, read from ``content/NN_slug.yaml``.
+
+Why a content file: a lecturer who wants to reword a question, a piece of feedback, a task or a
+rubric point should edit plain text, not Python, and a translator should find every sentence to
+translate in the notebooks and in these files. Python keeps the logic only: questions computed
+from the data stay computed, but the sentences they are built from can still live here.
+
+One YAML file per lesson, named like the lesson notebook (``content/02_proxies_and_attribution
+.yaml`` for ``notebooks/02_proxies_and_attribution.ipynb``); the file of lesson NN also holds
+the tasks of its exercise notebook (ids ``exNN.taskK``). Its parts:
+
+``lesson``
+    The two-digit lesson id (must match the file name).
+``questions``
+    Multiple-choice self-check questions: ``id``, ``prompt``, ``choices`` (each with ``text``,
+    ``feedback`` and, for the right ones, ``correct: true``), optional ``explanation``,
+    ``hint`` and ``style`` (``radio`` or ``toggle``). Two or more correct choices make a
+    "select all that apply" question. The correct choices' positions are authored, not
+    shuffled, so what a lecturer sees is what students see; a test keeps them spread.
+``tasks``
+    Exercise tasks: ``id``, ``prompt`` and optional ``hint``, ``explanation``, ``rubric``,
+    ``model_answer``, ``min_points`` (open tasks), ``choices`` (multiple-choice tasks),
+    ``solution`` (the code of the worked solution, shown by :func:`course.learning.solutions.
+    solution` after a first attempt and put into the lecturer's solutions edition) and
+    ``worked_answer`` (a short discussion in markdown, shown with it).
+``texts``
+    Any other lesson text a module needs (the diagnosis plans, the evidence descriptions...),
+    as a mapping of names to texts or to nested mappings and lists of texts. The module that
+    uses a text says which names it expects; a missing one is an error naming the file and key.
+
+Texts may contain ``${placeholders}`` that the lesson module fills from the data (for example
+``${incident}``); :func:`fill` raises an error naming the field and
+the placeholder when a value is missing, so a typo never reaches a student as ``${incidnet}``.
+
+A malformed file raises :class:`ContentError` naming the file, the question or task id and the
+field, for example ``content/02_proxies_and_attribution.yaml: question '02.q3', field
+'choices[2].feedback': Field required``. Files are re-read when they change on disk, so a
+lecturer's edit shows after re-running the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from course.engine.paths import CONTENT_DIR
+from course.learning.quiz import MultipleChoice
+
+__all__ = [
+    "Choice",
+    "ChoiceQuestionText",
+    "ContentError",
+    "LessonContent",
+    "TaskText",
+    "choice_question",
+    "choice_task",
+    "content_file",
+    "fill",
+    "lesson_content",
+    "lesson_ids",
+    "load_content_file",
+    "question_text",
+    "task_text",
+    "task_words",
+    "text",
+]
+
+LESSON_ID = re.compile(r"^\d{2}$")
+QUESTION_ID = re.compile(r"^\d{2}\.[a-z0-9][a-z0-9_-]*$")
+TASK_ID = re.compile(r"^ex\d{2}\.task\d+$")
+
+
+class ContentError(ValueError):
+    """A content file is missing, unreadable or breaks the schema; the message names the file,
+    the question or task id and the field."""
+
+
+class _Strict(BaseModel):
+    # extra="forbid": a misspelt field ("feedbak") is an error naming it, not silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Choice(_Strict):
+    """One choice of a multiple-choice question, with the feedback a student gets for it."""
+
+    text: str = Field(min_length=1)
+    feedback: str = Field(min_length=1)
+    correct: bool = False
+
+
+class ChoiceQuestionText(_Strict):
+    """A multiple-choice self-check question as authored in a content file."""
+
+    id: str
+    prompt: str = Field(min_length=1)
+    choices: list[Choice] = Field(min_length=2)
+    explanation: str = ""
+    hint: str = ""
+    style: Literal["radio", "toggle"] = "radio"
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not QUESTION_ID.match(value):
+            raise ValueError(f"{value!r} is not a question id; allowed: NN.name, e.g. '02.q1'")
+        return value
+
+    @model_validator(mode="after")
+    def _one_correct_at_least(self) -> ChoiceQuestionText:
+        if not any(choice.correct for choice in self.choices):
+            raise ValueError("no choice is marked 'correct: true'; mark at least one")
+        texts = [choice.text.casefold() for choice in self.choices]
+        if len(set(texts)) != len(texts):
+            raise ValueError("the same choice text appears twice")
+        return self
+
+    @property
+    def answer(self) -> int | set[int]:
+        """The correct option number, or the set of them for "select all that apply"."""
+        right = {n for n, choice in enumerate(self.choices, start=1) if choice.correct}
+        return right if len(right) > 1 else next(iter(right))
+
+
+class TaskText(_Strict):
+    """The words of one exercise task; its expected answer is computed in Python."""
+
+    id: str
+    prompt: str = Field(min_length=1)
+    hint: str = ""
+    explanation: str = ""
+    choices: list[Choice] = Field(default_factory=list)
+    rubric: list[str] = Field(default_factory=list)
+    model_answer: str = ""
+    min_points: int | None = None
+    solution: str = ""
+    worked_answer: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not TASK_ID.match(value):
+            raise ValueError(f"{value!r} is not a task id; allowed: exNN.taskK, e.g. 'ex02.task1'")
+        return value
+
+    @model_validator(mode="after")
+    def _open_task_complete(self) -> TaskText:
+        if self.rubric and not self.model_answer:
+            raise ValueError("a task with a rubric needs a model_answer")
+        if self.min_points is not None and not 1 <= self.min_points <= len(self.rubric):
+            raise ValueError(f"min_points must be 1-{len(self.rubric)} (the rubric's length)")
+        if self.choices and not any(choice.correct for choice in self.choices):
+            raise ValueError("no choice is marked 'correct: true'; mark at least one")
+        return self
+
+    @property
+    def answer(self) -> int | set[int]:
+        """For a multiple-choice task: the correct option number (or set of numbers)."""
+        right = {n for n, choice in enumerate(self.choices, start=1) if choice.correct}
+        if not right:
+            raise ContentError(f"task {self.id!r}: field 'choices': not a multiple-choice task")
+        return right if len(right) > 1 else next(iter(right))
+
+
+class LessonContent(_Strict):
+    """Everything a content file holds for one lesson (and its exercises)."""
+
+    lesson: str
+    questions: list[ChoiceQuestionText] = Field(default_factory=list)
+    tasks: list[TaskText] = Field(default_factory=list)
+    texts: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("lesson", mode="before")
+    @classmethod
+    def _lesson_shape(cls, value: Any) -> str:
+        value = str(value)
+        if not LESSON_ID.match(value):
+            raise ValueError(f"{value!r} is not a lesson id; allowed: two digits such as '02'")
+        return value
+
+    @model_validator(mode="after")
+    def _ids_belong_and_are_unique(self) -> LessonContent:
+        seen: set[str] = set()
+        for item in [*self.questions, *self.tasks]:
+            if item.id in seen:
+                raise ValueError(f"id {item.id!r} appears twice")
+            seen.add(item.id)
+            digits = item.id.removeprefix("ex")[:2]
+            if digits != self.lesson:
+                raise ValueError(f"id {item.id!r} does not belong to lesson {self.lesson}")
+        return self
+
+    def question(self, qid: str) -> ChoiceQuestionText:
+        """The question ``qid`` (ContentError naming the known ids if there is none)."""
+        for question in self.questions:
+            if question.id == qid:
+                return question
+        known = ", ".join(q.id for q in self.questions) or "none"
+        raise ContentError(f"lesson {self.lesson}: no question {qid!r}; known: {known}")
+
+    def task(self, task_id: str) -> TaskText:
+        """The task ``task_id`` (ContentError naming the known ids if there is none)."""
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        known = ", ".join(t.id for t in self.tasks) or "none"
+        raise ContentError(f"lesson {self.lesson}: no task {task_id!r}; known: {known}")
+
+
+# --- reading the files ---------------------------------------------------------------------------
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys silently; a content file must not."""
+
+
+def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    keys: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"key {key!r} appears twice", key_node.start_mark
+            )
+        keys.add(key)
+    return loader.construct_mapping(node)
+
+
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def _where(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
+    """("question '02.q3'", "choices[2].feedback") for a pydantic error location."""
+    owner = "file"
+    rest = list(loc)
+    if len(rest) >= 2 and rest[0] in ("questions", "tasks") and isinstance(rest[1], int):
+        section, index = rest[0], rest[1]
+        try:
+            item_id = raw[section][index].get("id", f"#{index + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            item_id = f"#{index + 1}"
+        owner = f"{section[:-1]} {item_id!r}"
+        rest = rest[2:]
+    field = ""
+    for part in rest:
+        if isinstance(part, int):
+            field += f"[{part + 1}]"
+        else:
+            field += ("." if field else "") + str(part)
+    return owner, field or "(whole entry)"
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    """Field names allowed where an unknown field was found (for the error message)."""
+    model: type[BaseModel] = LessonContent
+    sections = {"questions": ChoiceQuestionText, "tasks": TaskText}
+    for part in loc[:-1]:
+        if model is LessonContent and part in sections:
+            model = sections[part]
+        elif part == "choices":
+            model = Choice
+    return list(model.model_fields)
+
+
+def _format_errors(path: Path, raw: Any, error: ValidationError) -> str:
+    lines = []
+    for problem in error.errors():
+        owner, field = _where(raw, tuple(problem["loc"]))
+        message = problem["msg"].removeprefix("Value error, ")
+        if problem["type"] == "extra_forbidden":
+            message = (
+                f"unknown field (a typo?); allowed: {', '.join(_allowed_fields(problem['loc']))}"
+            )
+        lines.append(f"{_display(path)}: {owner}, field '{field}': {message}")
+    return "\n".join(lines)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(CONTENT_DIR.parent))
+    except ValueError:
+        return str(path)
+
+
+def content_file(lesson_id: str, folder: Path | None = None) -> Path:
+    """The content file of lesson ``lesson_id`` (``content/NN_*.yaml``)."""
+    folder = CONTENT_DIR if folder is None else Path(folder)
+    if not LESSON_ID.match(str(lesson_id)):
+        raise ContentError(f"lesson_id: {lesson_id!r} is not a lesson id; allowed: two digits")
+    matches = sorted(folder.glob(f"{lesson_id}_*.yaml"))
+    if len(matches) != 1:
+        found = ", ".join(p.name for p in sorted(folder.glob("*.yaml"))) or "none"
+        raise ContentError(
+            f"lesson_id: expected exactly one file {lesson_id}_*.yaml in {folder}, "
+            f"found {len(matches)}; files there: {found}"
+        )
+    return matches[0]
+
+
+@lru_cache(maxsize=64)
+def _parse(path: Path, mtime_ns: int) -> LessonContent:
+    del mtime_ns  # part of the cache key only: an edited file is read again
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except OSError as error:
+        raise ContentError(f"{_display(path)}: cannot be read ({error})") from None
+    except yaml.YAMLError as error:
+        raise ContentError(f"{_display(path)}: not valid YAML: {error}") from None
+    if not isinstance(raw, dict):
+        raise ContentError(f"{_display(path)}: the file must be a mapping with 'lesson' at the top")
+    try:
+        content = LessonContent.model_validate(raw)
+    except ValidationError as error:
+        raise ContentError(_format_errors(path, raw, error)) from None
+    expected = path.name[:2]
+    if content.lesson != expected:
+        raise ContentError(
+            f"{_display(path)}: field 'lesson': {content.lesson!r} does not match the file "
+            f"name; allowed: {expected!r}"
+        )
+    return content
+
+
+def load_content_file(path: str | Path) -> LessonContent:
+    """Read and validate one content file (re-read only when it changed on disk)."""
+    path = Path(path).resolve()
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as error:
+        raise ContentError(f"{_display(path)}: cannot be read ({error})") from None
+    return _parse(path, mtime)
+
+
+def lesson_content(lesson_id: str, folder: Path | None = None) -> LessonContent:
+    """The validated content of lesson ``lesson_id`` ("02")."""
+    return load_content_file(content_file(lesson_id, folder))
+
+
+def lesson_ids(folder: Path | None = None) -> list[str]:
+    """Lesson ids that have a content file, in order."""
+    folder = CONTENT_DIR if folder is None else Path(folder)
+    return sorted({p.name[:2] for p in folder.glob("*.yaml") if LESSON_ID.match(p.name[:2])})
+
+
+def _lesson_of(item_id: str) -> str:
+    return str(item_id).removeprefix("ex")[:2]
+
+
+def question_text(qid: str) -> ChoiceQuestionText:
+    """The authored text of self-check question ``qid`` ("02.q1")."""
+    return lesson_content(_lesson_of(qid)).question(qid)
+
+
+def task_text(task_id: str) -> TaskText:
+    """The authored text of exercise task ``task_id`` ("ex02.task1")."""
+    return lesson_content(_lesson_of(task_id)).task(task_id)
+
+
+def text(lesson_id: str, key: str) -> Any:
+    """The lesson text stored under ``texts: key:`` (a string, mapping or list)."""
+    content = lesson_content(lesson_id)
+    if key not in content.texts:
+        known = ", ".join(sorted(content.texts)) or "none"
+        raise ContentError(
+            f"{_display(content_file(lesson_id))}: texts: no key {key!r}; known: {known}"
+        )
+    return content.texts[key]
+
+
+PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+"""``${name}``: the only placeholder form, so ``$81 million`` and ``{1, 3}`` stay as written."""
+
+
+def fill(template: str, where: str, /, **values: Any) -> str:
+    """``template`` with its ``${placeholders}`` filled from ``values``.
+
+    Only the braced ``${name}`` form is a placeholder, because teaching text quotes Python code
+    full of braces (``{1, 3}``) and sums in dollars (``$81 million``). ``where`` names the text
+    for the error message ("task 'ex01.task4', field 'prompt'"). A placeholder without a value is
+    an error naming it and the allowed names; a value without a placeholder is fine (a lecturer
+    may drop a number from a sentence).
+    """
+    missing = sorted({name for name in PLACEHOLDER.findall(template) if name not in values})
+    if missing:
+        allowed = ", ".join("${" + k + "}" for k in sorted(values)) or "none"
+        raise ContentError(
+            f"{where}: unknown placeholder ${{{missing[0]}}}; allowed placeholders: {allowed}"
+        )
+    return PLACEHOLDER.sub(lambda match: str(values[match.group(1)]), template)
+
+
+def _filled(item: ChoiceQuestionText | TaskText, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Prompt, choices, feedback, explanation and hint of ``item`` with placeholders filled."""
+    kind = "question" if isinstance(item, ChoiceQuestionText) else "task"
+
+    def one(field: str, template: str) -> str:
+        return fill(template, f"{kind} {item.id!r}, field {field!r}", **values)
+
+    return {
+        "prompt": one("prompt", item.prompt),
+        "choices": [one(f"choices[{n}].text", c.text) for n, c in enumerate(item.choices, 1)],
+        "feedback": [
+            one(f"choices[{n}].feedback", c.feedback) for n, c in enumerate(item.choices, 1)
+        ],
+        "explanation": one("explanation", item.explanation),
+        "hint": one("hint", item.hint),
+    }
+
+
+def choice_question(qid: str, /, **values: Any) -> MultipleChoice:
+    """The self-check question ``qid`` as a ready :class:`MultipleChoice` (registered).
+
+    ``values`` fill the ``{placeholders}`` of its texts, for questions whose wording depends on
+    the data."""
+    item = question_text(qid)
+    parts = _filled(item, values)
+    return MultipleChoice(qid, answer=item.answer, style=item.style, **parts)
+
+
+def task_words(task_id: str, /, *, open_task: bool = False, **values: Any) -> dict[str, Any]:
+    """Keyword arguments with the words of exercise task ``task_id`` for a question class.
+
+    ``prompt``, ``hint`` and ``explanation`` for every task, plus ``rubric``, ``model_answer``
+    and ``min_points`` when ``open_task`` (an :class:`OpenQuestion`, which takes no hint). The
+    task module adds what it computes (the expected answer, feedback built from the data).
+    """
+    item = task_text(task_id)
+    where = f"task {task_id!r}"
+    words: dict[str, Any] = {
+        "prompt": fill(item.prompt, f"{where}, field 'prompt'", **values),
+        "explanation": fill(item.explanation, f"{where}, field 'explanation'", **values),
+    }
+    if open_task:
+        if not item.rubric:
+            raise ContentError(f"{where}: field 'rubric': an open task needs a rubric")
+        words["rubric"] = [
+            fill(point, f"{where}, field 'rubric[{n}]'", **values)
+            for n, point in enumerate(item.rubric, start=1)
+        ]
+        words["model_answer"] = fill(item.model_answer, f"{where}, field 'model_answer'", **values)
+        words["min_points"] = item.min_points
+    else:
+        words["hint"] = fill(item.hint, f"{where}, field 'hint'", **values)
+    return words
+
+
+def choice_task(task_id: str, /, **values: Any) -> MultipleChoice:
+    """A multiple-choice exercise task as a ready :class:`MultipleChoice` (registered)."""
+    item = task_text(task_id)
+    parts = _filled(item, values)
+    return MultipleChoice(task_id, answer=item.answer, **parts)
