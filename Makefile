@@ -1,8 +1,8 @@
 # Two commands for a fresh machine (see README.md):
 #   make lab   - create .venv if missing, install the course, open JupyterLab on the first lesson
 #   make test  - create .venv if missing, install test tools (and Debian's chromium), run every test
-# Other targets: make editions (student/solutions exercise notebooks), make bench, make lint,
-# make clean.
+# Other targets: make present (lessons as live slides), make editions (student/solutions exercise
+# notebooks), make bench, make lint, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +15,7 @@ ifeq ($(shell id -u),0)
 ROOT_FLAG := --allow-root
 endif
 
-.PHONY: lab test lint editions bench clean venv-check
+.PHONY: lab test lint editions bench clean venv-check present
 
 venv-check:
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
@@ -29,21 +29,36 @@ $(BIN)/python: | venv-check
 # JupyterLab defaults for the course (no news pop-up asking to go online, no update check):
 # copied into the environment, where JupyterLab reads overrides.json.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# The slides template (Voila's reveal with local reveal.js CSS): copied where Voila finds it.
+SLIDES_TEMPLATE := $(VENV)/share/jupyter/voila/templates/course-slides
+SLIDES_PORT ?= 8866
+define install_jupyter_files
+	install -D -m 644 jupyter/overrides.json $(LAB_SETTINGS)
+	rm -rf $(SLIDES_TEMPLATE) && mkdir -p $(dir $(SLIDES_TEMPLATE)) && cp -r jupyter/voila/templates/course-slides $(SLIDES_TEMPLATE)
+endef
+JUPYTER_FILES := jupyter/overrides.json $(shell find jupyter/voila -type f)
 
 # Stamp files: reinstall only when the dependency list or the pins change.
-$(VENV)/.lab-installed: pyproject.toml constraints.txt jupyter/overrides.json | $(BIN)/python
+$(VENV)/.lab-installed: pyproject.toml constraints.txt $(JUPYTER_FILES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
-	install -D -m 644 jupyter/overrides.json $(LAB_SETTINGS)
+	$(install_jupyter_files)
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml constraints.txt jupyter/overrides.json | $(BIN)/python
+$(VENV)/.test-installed: pyproject.toml constraints.txt $(JUPYTER_FILES) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[test]"
-	install -D -m 644 jupyter/overrides.json $(LAB_SETTINGS)
+	$(install_jupyter_files)
 	touch $@ $(VENV)/.lab-installed
 
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" \
 	  --LabApp.default_url=/lab/tree/notebooks/00_start_here.ipynb --LabApp.news_url=None $(LAB_ARGS)
+
+# Every lesson as reveal.js slides with live widgets, served by Voila on this machine only:
+# open the printed address, pick a lesson (F full screen, S speaker view). Notebooks never change.
+present: $(VENV)/.lab-installed
+	$(BIN)/voila notebooks --template=course-slides --no-browser \
+	  --Voila.ip=127.0.0.1 --port=$(SLIDES_PORT) \
+	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
 
 # Debian's chromium for the browser smoke test (never `playwright install`: it downloads).
 $(CHROMIUM):

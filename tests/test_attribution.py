@@ -6,10 +6,13 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +31,9 @@ from course.engine.labels import (
     OPTION_SHORT_LABELS,
     SCALE_LABELS,
 )
-from course.engine.paths import NOTEBOOKS_DIR
+from course.engine.paths import CONTENT_DIR, NOTEBOOKS_DIR
+from course.learning import content
+from course.learning.content import ContentError
 from course.learning.quiz import check, registered_ids
 from course.lessons import l02_proxies_and_attribution as attr
 from course.lessons.l02_proxies_and_attribution import (
@@ -535,3 +540,59 @@ def test_ex02_concept_and_open_tasks() -> None:
     assert check("ex02.task6", {"text": "Go public in steps.", "met": {1, 2, 3, 4}}).correct
     assert check("ex02.task6", {"text": "Strike back.", "met": {4}}).status == "incorrect"
     assert check("ex02.task6", None).status == "not_answered"
+
+
+# --- the lesson's texts live in content/02_proxies_and_attribution.yaml ----------------------
+
+
+def _edited_copy(tmp_path: Path, name: str, edit: Callable[[dict], object]) -> Path:
+    """A folder ``content`` under ``tmp_path`` holding the content file ``name`` with its
+    ``texts:`` changed by ``edit`` (as in tests/test_explorer.py)."""
+    folder = tmp_path / "content"
+    folder.mkdir(exist_ok=True)
+    raw = yaml.safe_load((CONTENT_DIR / name).read_text("utf-8"))
+    edit(raw["texts"])
+    (folder / name).write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    return folder
+
+
+def test_evidence_words_and_builder_sentences_come_from_the_content_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reword(texts: dict) -> None:
+        texts["evidence"]["indictment"]["label"] = "Charges in court"
+        texts["evidence"]["indictment"]["meaning"] = "Prosecutors name people."
+        texts["builder"]["can_carry"] = "<b>Enough for:</b> ${options}."
+        texts["convincingness"]["nothing"] = "nothing shown"
+
+    folder = _edited_copy(tmp_path, "02_proxies_and_attribution.yaml", reword)
+    monkeypatch.setattr(content, "CONTENT_DIR", folder)
+    assert EVIDENCE["indictment"].label == "Charges in court"
+    assert builder_controls()["indictment"].description == "Charges in court"
+    assert "Prosecutors name people." in attr.evidence_table()["meaning"].tolist()
+    text = builder_description(indictment=True)
+    assert "Public: Charges in court." in text
+    assert "<b>Enough for:</b> 1 Request" in text and "Can carry" not in text
+    assert convincingness(0.0) == "nothing shown"
+
+
+def test_a_missing_evidence_text_or_feedback_is_named(tmp_path: Path) -> None:
+    from course.exercises import ex02
+
+    def drop_meaning(texts: dict) -> None:
+        del texts["evidence"]["indictment"]["meaning"]
+
+    folder = _edited_copy(tmp_path, "02_proxies_and_attribution.yaml", drop_meaning)
+    with pytest.raises(
+        ContentError,
+        match=r"^content/02_proxies_and_attribution.yaml: texts: evidence: indictment: no key "
+        r"'meaning'; needed: label, meaning$",
+    ):
+        attr.TEXTS(folder)
+
+    def why_an_enabler_fails(texts: dict) -> None:
+        texts["ex02"]["why_not"]["indictment"] = "An indictment is not enough."
+
+    folder = _edited_copy(tmp_path, "02_proxies_and_attribution.yaml", why_an_enabler_fails)
+    with pytest.raises(ContentError, match=r"texts: ex02: why_not: unknown key 'indictment'"):
+        ex02._TEXTS(folder)

@@ -28,6 +28,7 @@ from course.engine.data import (
     OUTCOMES,
     RESPONSE_COLUMNS,
     RESPONSE_OPTIONS,
+    RESPONSE_OUTCOMES,
     SCALES,
     TARGETS,
     YEAR_RANGE,
@@ -84,6 +85,11 @@ def test_responses_have_the_documented_columns_and_types(responses: pd.DataFrame
     assert tuple(option.categories) == RESPONSE_OPTIONS
     assert not option.ordered
     assert tuple(responses["target"].dtype.categories) == TARGETS
+    outcome = responses["outcome"].dtype
+    assert isinstance(outcome, pd.CategoricalDtype)
+    assert tuple(outcome.categories) == RESPONSE_OUTCOMES
+    assert not outcome.ordered
+    assert RESPONSE_OPTIONS[:7] == tuple(str(n) for n in range(1, 8)), "the ladder comes first"
 
 
 def test_dataset_meets_the_issue_targets(incidents: pd.DataFrame, responses: pd.DataFrame) -> None:
@@ -91,6 +97,54 @@ def test_dataset_meets_the_issue_targets(incidents: pd.DataFrame, responses: pd.
     assert len(responses) >= 60
     disguised = incidents[incidents["actor_type"] == "state_disguised"]
     assert len(disguised) >= 3
+
+
+def coverage_gaps(incidents: pd.DataFrame, responses: pd.DataFrame) -> list[str]:
+    """What the data still lacks for the coverage targets of issue 9 (empty when all are met)."""
+    gaps = []
+
+    def at_least(what: str, have: int, want: int) -> None:
+        if have < want:
+            gaps.append(f"{what}: {have}/{want} (need {want - have} more)")
+
+    at_least("incidents", len(incidents), 70)
+    at_least("responses", len(responses), 180)
+    for option in RESPONSE_OPTIONS[:7]:
+        at_least(f"option {option} responses", int((responses["option"] == option).sum()), 6)
+    for column, value, want in (
+        ("host_posture", "willing_unable", 3),
+        ("scale", "small", 8),
+        ("scale", "destructive", 3),
+    ):
+        at_least(f"{value} incidents", int((incidents[column] == value).sum()), want)
+    us = int((responses["responder"] == "US").sum())
+    if 2 * us >= len(responses):
+        gaps.append(f"US responses: {us}/{len(responses)} (need under half)")
+    no_outcome = responses["outcome"].eq("unknown") | responses["outcome_source"].eq("")
+    no_source = responses["source"].eq("")
+    if no_outcome.any() or no_source.any():
+        gaps.append(
+            f"responses without an outcome and its source: {int((no_outcome | no_source).sum())}"
+        )
+    return gaps
+
+
+def _gaps_now() -> str:
+    """The reason shown for the xfail, computed from the data as it is (it shows progress)."""
+    try:
+        incidents = load_incidents()
+        return "; ".join(coverage_gaps(incidents, load_responses(incidents=incidents))) or "none"
+    except (DataValidationError, OSError) as error:  # reported by the other tests
+        return f"data does not load: {str(error).splitlines()[0]}"
+
+
+@pytest.mark.xfail(strict=False, reason="coverage targets of issue 9 not met yet: " + _gaps_now())
+def test_dataset_meets_the_coverage_targets(
+    incidents: pd.DataFrame, responses: pd.DataFrame
+) -> None:
+    """Issue 9: enough cases for every option, posture and scale, and less US-centred."""
+    gaps = coverage_gaps(incidents, responses)
+    assert not gaps, "; ".join(gaps)
 
 
 # --- Dataset properties ---------------------------------------------------------------------------
@@ -150,8 +204,33 @@ def test_coding_rules_for_states_and_codes_hold(
     assert (unknown_host["host_posture"] == "unknown").all()
     assert set(incidents["host_state"]) <= ISO_ALPHA2 | {"unknown"}
     assert set(victim_codes(incidents)["victim"]) <= ISO_ALPHA2 | {MANY_STATES}
-    assistance = responses[responses["target"] == "victim_state"]
-    assert (assistance["option"] == "2").all()
+    to_victim = responses[responses["target"] == "victim_state"]
+    assert (to_victim["option"] == "victim_assistance").all()
+    assistance = responses[responses["option"] == "victim_assistance"]
+    assert (assistance["target"] == "victim_state").all()
+    capacity = responses[responses["option"] == "2"]
+    assert (capacity["target"] == "host_state").all()
+
+
+def test_outcomes_have_sources_and_rows_name_real_columns(responses: pd.DataFrame) -> None:
+    known = responses[responses["outcome"] != "unknown"]
+    for cell in known["outcome_source"]:
+        assert all(SOURCE.fullmatch(p) for p in cell.split(" | ")), cell
+    for cell in responses["uncertain"]:
+        names = [n for n in cell.split(";") if n]
+        assert set(names) <= set(RESPONSE_COLUMNS) - {"uncertain", "checked"}, cell
+
+
+def test_see_also_and_checked_follow_their_formats(
+    incidents: pd.DataFrame, responses: pd.DataFrame
+) -> None:
+    for cell in incidents["see_also"]:
+        for entry in filter(None, cell.split(" | ")):
+            assert re.fullmatch(r"CFR: \S.*\S|EuRepoC: https://\S+", entry), cell
+    for frame in (incidents, responses):
+        checked = frame["checked"][frame["checked"] != ""]
+        assert checked.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+        assert pd.to_datetime(checked, format="%Y-%m-%d").notna().all()
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -163,6 +242,9 @@ def test_responses_with_incidents_keeps_one_row_per_response(
     joined = responses_with_incidents(responses, incidents)
     assert len(joined) == len(responses)
     assert "id" not in joined.columns
+    assert joined["uncertain"].tolist() == responses["uncertain"].tolist()
+    assert {"uncertain_incident", "checked_incident"} <= set(joined.columns)
+    assert not any(c.endswith(("_x", "_y")) for c in joined.columns)
     assert joined["scale"].notna().all()
     assert joined["scale"].dtype.ordered
     row = joined[joined["incident_id"] == "albania-2022"].iloc[0]
@@ -190,6 +272,13 @@ def test_is_uncertain_flags_listed_columns(incidents: pd.DataFrame) -> None:
         is_uncertain(incidents, "colour")
 
 
+def test_is_uncertain_works_on_responses_too(fixture_incidents: pd.DataFrame) -> None:
+    responses = load_responses(FIXTURES / "responses_valid.csv", incidents=fixture_incidents)
+    assert is_uncertain(responses, "date").tolist() == [False, True, False, False, False]
+    with pytest.raises(ValueError, match=r"'colour'.*allowed: one of incident_id"):
+        is_uncertain(responses, "colour")
+
+
 def test_loaders_read_the_file_again_on_each_call(tmp_path: Path) -> None:
     copy = tmp_path / "incidents.csv"
     original = (FIXTURES / "incidents_valid.csv").read_text(encoding="utf-8")
@@ -210,7 +299,16 @@ BROKEN = [
     ("incidents_non_numeric_year.csv", 3, "attribution_year", "late 2018", "four-digit year"),
     ("responses_unknown_incident.csv", 4, "incident_id", "atlantis-2099", "estonia-2007"),
     ("responses_bad_option.csv", 3, "option", "8", "law_enforcement"),
-]
+    ("responses_bad_option.csv", 3, "option", "8", "victim_assistance"),
+    ("incidents_bad_see_also.csv", 2, "see_also", "CFR Estonian denial of service incident",
+     '"CFR: <entry title>" or "EuRepoC: <https URL>"'),
+    ("incidents_bad_checked.csv", 3, "checked", "2026-12", "YYYY-MM-DD"),
+    ("responses_bad_outcome.csv", 3, "outcome", "worked", "host_retaliated, unknown"),
+    ("responses_missing_outcome_source.csv", 2, "outcome_source", "",
+     "required unless outcome is unknown"),
+    ("responses_victim_state_wrong_option.csv", 4, "target", "victim_state",
+     "victim_state only with option victim_assistance"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("name", "line", "column", "value", "allowed"), BROKEN)
@@ -260,7 +358,8 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_a_missing_column_is_reported_on_the_header_line(tmp_path: Path) -> None:
-    rows = [row[:-1] for row in _fixture_rows()]
+    at = INCIDENT_COLUMNS.index("uncertain")
+    rows = [row[:at] + row[at + 1 :] for row in _fixture_rows()]
     with pytest.raises(DataValidationError, match=r"line 1, column 'uncertain'.*missing column"):
         load_incidents(_write(tmp_path / "short.csv", rows))
 
@@ -268,8 +367,101 @@ def test_a_missing_column_is_reported_on_the_header_line(tmp_path: Path) -> None
 def test_a_record_with_too_many_fields_is_reported(tmp_path: Path) -> None:
     rows = _fixture_rows()
     rows[2] = [*rows[2], "stray"]
-    with pytest.raises(DataValidationError, match=r"line 3, column '\(record\)'.*19 fields"):
+    with pytest.raises(DataValidationError, match=r"line 3, column '\(record\)'.*21 fields"):
         load_incidents(_write(tmp_path / "long.csv", rows))
+
+
+def _response_rows() -> list[list[str]]:
+    with (FIXTURES / "responses_valid.csv").open(newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def _set(row: list[str], **cells: str) -> list[str]:
+    for column, value in cells.items():
+        row[RESPONSE_COLUMNS.index(column)] = value
+    return row
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "allowed"),
+    [
+        ({"option": "2", "target": "victim_state"}, "target", "victim_state only with option"),
+        ({"option": "2", "target": "actor"}, "target", "host_state (required when option is 2"),
+        ({"option": "victim_assistance", "target": "actor"}, "target", "victim_state (required"),
+        ({"option": "victim_assistance", "target": "host_state"}, "target", "victim_state"),
+        ({"outcome": "stopped", "outcome_source": ""}, "outcome_source", "required unless"),
+        ({"outcome": "unknown", "outcome_source": "the BBC"}, "outcome_source", "or empty"),
+        ({"uncertain": "colour"}, "uncertain", "response column names"),
+        ({"uncertain": "date;date"}, "uncertain", "response column names"),
+        ({"checked": "1 Dec 2026"}, "checked", "YYYY-MM-DD"),
+    ],
+)
+def test_response_rules_name_the_cell(
+    tmp_path: Path, fixture_incidents: pd.DataFrame, cells: dict, column: str, allowed: str
+) -> None:
+    rows = _response_rows()
+    _set(rows[3], **cells)
+    path = _write(tmp_path / "responses.csv", rows)
+    with pytest.raises(DataValidationError) as caught:
+        load_responses(path, incidents=fixture_incidents)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(4, column)]
+    assert allowed in caught.value.problems[0].allowed
+
+
+def test_new_categories_load_with_their_targets(
+    tmp_path: Path, fixture_incidents: pd.DataFrame
+) -> None:
+    rows = _response_rows()
+    _set(rows[3], option="2", target="host_state", uncertain="option;target")
+    _set(rows[3], outcome="arrested", outcome_source=rows[3][RESPONSE_COLUMNS.index("source")])
+    _set(rows[4], option="victim_assistance", target="victim_state")
+    loaded = load_responses(_write(tmp_path / "ok.csv", rows), incidents=fixture_incidents)
+    assert loaded["option"].tolist()[2:4] == ["2", "victim_assistance"]
+    assert loaded["outcome"].tolist()[2] == "arrested"
+    assert loaded["checked"].tolist() == ["2026-12-01", "2026-12-01", "", "", ""]
+
+
+SEE_ALSO_GOOD = [
+    "",
+    "CFR: Compromise of Sony Pictures Entertainment",
+    "CFR: Estonian denial of service incident | EuRepoC: https://example.org/incidents/42",
+]
+SEE_ALSO_BAD = [
+    "CFR Estonian denial of service incident",
+    "CFR: ",
+    "EuRepoC: http://example.org/incidents/42",
+    "EuRepoC: https://example.org/a b",
+    "EuRepoC: example.org/incidents/42",
+    "CFR: Sony; CFR: WannaCry",
+    "CFR: Sony |",
+    "CFR: Sony|CFR: WannaCry",
+    "Wikipedia: https://en.wikipedia.org/wiki/WannaCry",
+    " CFR: Sony",
+]
+
+
+@pytest.mark.parametrize("value", SEE_ALSO_GOOD + SEE_ALSO_BAD)
+def test_see_also_format(tmp_path: Path, value: str) -> None:
+    rows = _fixture_rows()
+    rows[1][INCIDENT_COLUMNS.index("see_also")] = value
+    path = _write(tmp_path / "see_also.csv", rows)
+    if value in SEE_ALSO_GOOD:
+        assert load_incidents(path).loc[0, "see_also"] == value
+    else:
+        with pytest.raises(DataValidationError, match=r"line 2, column 'see_also'"):
+            load_incidents(path)
+
+
+@pytest.mark.parametrize("value", ["", "2026-12-01", "2026-13-01", "2026-02-30", "2026", "x"])
+def test_checked_is_empty_or_a_full_date(tmp_path: Path, value: str) -> None:
+    rows = _fixture_rows()
+    rows[1][INCIDENT_COLUMNS.index("checked")] = value
+    path = _write(tmp_path / "checked.csv", rows)
+    if value in ("", "2026-12-01"):
+        assert load_incidents(path).loc[0, "checked"] == value
+    else:
+        with pytest.raises(DataValidationError, match=r"line 2, column 'checked'.*YYYY-MM-DD"):
+            load_incidents(path)
 
 
 def test_state_disguised_without_sponsor_is_rejected(tmp_path: Path) -> None:

@@ -7,18 +7,24 @@ import inspect
 import itertools
 import json
 import re
+from collections.abc import Callable
 from html import escape as html_escape
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 import course.exercises.ex03 as ex03
 from course.engine.data import HOST_POSTURES, scenario_for
 from course.engine.escalation import HOST_STATES, LEGAL_BASES, OPTIONS, Scenario, assess
 from course.engine.labels import HOST_POSTURE_LABELS, LEGAL_BASIS_LABELS
-from course.engine.paths import NOTEBOOKS_DIR
+from course.engine.paths import CONTENT_DIR, NOTEBOOKS_DIR
+from course.learning import content
+from course.learning.content import ContentError
 from course.learning.quiz import check, get_question
+from course.lessons import l03_due_diligence as diagnosis
 from course.lessons.l03_due_diligence import (
     ANSWER_LABELS,
     ANSWERS,
@@ -294,7 +300,11 @@ def test_options_by_posture_on_the_real_data(joined: pd.DataFrame) -> None:
     on_ladder = joined["option"].astype(str).isin([str(n) for n in OPTIONS])
     assert int(table.to_numpy().sum()) == int(on_ladder.sum())
     assert table.loc["1"].idxmax() == "willing_able"
-    assert table.loc["2", "willing_unable"] == 0
+    # Option 2 is help to a willing but unable host, and that is where the data records it.
+    assert (
+        table.loc["2"].idxmax() == "willing_unable"
+        and table.loc["2"].sum() == table.loc["2", "willing_unable"]
+    )
 
 
 def test_options_by_posture_needs_the_joined_columns() -> None:
@@ -370,7 +380,7 @@ def test_task2_accepts_series_dicts_and_zeros(joined: pd.DataFrame) -> None:
     counts = sponsor["option"].value_counts()  # categorical: includes zero rows
     assert (counts == 0).any()
     assert check("ex03.task2", counts).correct
-    as_ints = {int(k): v for k, v in counts.items() if k != "law_enforcement"}
+    as_ints = {int(k) if str(k).isdigit() else str(k): v for k, v in counts.items()}
     assert check("ex03.task2", as_ints).correct
     everything = joined["option"].value_counts()
     feedback = check("ex03.task2", everything)
@@ -460,4 +470,70 @@ def test_table_view_keeps_long_text_whole(joined: pd.DataFrame) -> None:
     longest = max(table["description"], key=len)
     assert len(longest) > 50
     rendered = table_view(table, index=False).to_html()
-    assert html_escape(longest) in rendered and "text-align: left" in rendered
+    # The Styler writes text as it is (no escaping of quotes): the whole sentence must be there.
+    assert html_escape(longest, quote=False) in rendered and "text-align: left" in rendered
+
+
+# --------------------------------------------------------------------------- lesson texts
+
+
+def _edited_copy(tmp_path: Path, name: str, edit: Callable[[dict], object]) -> Path:
+    """A folder ``content`` under ``tmp_path`` holding the content file ``name`` with its
+    ``texts:`` changed by ``edit`` (as in tests/test_explorer.py)."""
+    folder = tmp_path / "content"
+    folder.mkdir(exist_ok=True)
+    raw = yaml.safe_load((CONTENT_DIR / name).read_text("utf-8"))
+    edit(raw["texts"])
+    (folder / name).write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    return folder
+
+
+def test_plans_and_labels_come_from_the_content_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reword(texts: dict) -> None:
+        texts["plans"]["sponsor"][3] = 'Protest loudly ("Option 3").'
+        texts["answers"]["unknown"] = "Not sure"
+        texts["description"]["next"] = "First try:"
+
+    folder = _edited_copy(tmp_path, "03_due_diligence.yaml", reword)
+    monkeypatch.setattr(content, "CONTENT_DIR", folder)
+    d = diagnose("yes", "yes", "yes")
+    assert d.steps[2].reason == 'Protest loudly ("Option 3").'
+    text = describe_diagnosis("yes", "yes", "yes")
+    assert "Protest loudly (&quot;Option 3&quot;)." in text and "First try:" in text
+    assert ANSWER_LABELS["unknown"] == "Not sure"
+    assert "Not sure" in dict(diagnosis_controls()["able"].options)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda t: t["plans"]["sponsor"].pop(7), r"plans: sponsor: no key 7; needed: 1, 2, "),
+        (lambda t: t["plans"].pop("sponsor"), r"plans: no key 'sponsor'; needed: willing_able, "),
+        (  # a lecturer who writes `yes:` without quotes gets the key True from YAML
+            lambda t: t.update(answers={True: "Yes", False: "No", "unknown": "Don't know"}),
+            r"answers: no key 'yes'; needed: yes, no, unknown",
+        ),
+        (
+            lambda t: t["request_feedback"].pop("unknown"),
+            r"request_feedback: no key 'unknown'; needed: willing_able, .*, unknown$",
+        ),
+        (
+            lambda t: t["q4"].update(right="Right: ${count} of ${totl}"),
+            r"q4: right: unknown placeholder \$\{totl\}",
+        ),
+    ],
+)
+def test_a_missing_or_misspelt_diagnosis_text_is_named(
+    tmp_path: Path, edit: Callable[[dict], object], message: str
+) -> None:
+    folder = _edited_copy(tmp_path, "03_due_diligence.yaml", edit)
+    with pytest.raises(ContentError, match=rf"^content/03_due_diligence.yaml: texts: {message}"):
+        diagnosis.TEXTS(folder)
+
+
+def test_exercise_03_texts_are_checked(tmp_path: Path) -> None:
+    folder = _edited_copy(tmp_path, "03_due_diligence.yaml", lambda t: t["ex03"]["task4"].pop(7))
+    with pytest.raises(ContentError, match=r"texts: ex03: task4: no key 7; needed: 5, 7$"):
+        ex03._TEXTS(folder)

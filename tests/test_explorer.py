@@ -7,15 +7,22 @@ import html
 import inspect
 import json
 import re
+import subprocess
+import sys
+from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from course.engine.data import ACTOR_TYPES, SCALES
+from course.engine.data import ACTOR_TYPES, RESPONSE_OPTIONS, SCALES
 from course.engine.escalation import OPTIONS
 from course.engine.labels import ACTOR_TYPE_LABELS, ATTRIBUTION_LABELS, SCALE_LABELS
-from course.engine.paths import NOTEBOOKS_DIR
+from course.engine.paths import CONTENT_DIR, NOTEBOOKS_DIR
+from course.learning import content
+from course.learning.content import ContentError
 from course.learning.quiz import check, get_question
 from course.lessons import l01_nonstate_actors as explorer
 from course.lessons.l01_nonstate_actors import (
@@ -154,9 +161,11 @@ def test_figure_rejects_bad_input_like_the_filter(incidents: pd.DataFrame) -> No
 
 def test_table_lists_the_filtered_incidents_sorted_by_start(incidents: pd.DataFrame) -> None:
     table = explorer_table(incidents, ["criminal"], ["small"])
-    chosen = filter_incidents(incidents, ["criminal"], ["small"]).sort_values("start_year")
+    chosen = filter_incidents(incidents, ["criminal"], ["small"])
+    chosen = chosen.sort_values(["start_year", "name"], kind="stable")  # ties: by name
     assert table.count("<tr>") == len(chosen) + 1  # header row
-    positions = [table.index(html.escape(name)) for name in chosen["name"]]
+    # Whole cells, not substrings: one incident's name can appear inside another's.
+    positions = [table.index(f">{html.escape(name)}</td>") for name in chosen["name"]]
     assert positions == sorted(positions)
     assert f"{len(chosen)} incidents." in table
     assert ACTOR_TYPE_LABELS["proxy_contractor"] not in table
@@ -169,11 +178,16 @@ def test_table_marks_uncertain_fields_only(incidents: pd.DataFrame) -> None:
         start = table.index(name)
         return table[start : table.index("</tr>", start)]
 
-    goznym = row_html("goznym-2016")  # uncertain: start_year only
+    goznym = row_html("goznym-2016")  # uncertain: start_year and end_year, one Years cell
+    assert _row(incidents, "goznym-2016")["uncertain"] == "start_year;end_year"
     assert goznym.count(UNCERTAIN_MARK) == 1
     assert f'2016-2019 <span title="a judgement call or thin evidence">{UNCERTAIN_MARK}' in goznym
-    assert row_html("sony-2014").count(UNCERTAIN_MARK) == 0  # nothing uncertain
+    assert _row(incidents, "wannacry-2017")["uncertain"] == ""
+    assert row_html("wannacry-2017").count(UNCERTAIN_MARK) == 0  # nothing uncertain
     assert row_html("notpetya-2017").count(UNCERTAIN_MARK) == 1  # scale
+    sony = row_html("sony-2014")  # scale and attribution_year: two cells
+    assert _row(incidents, "sony-2014")["uncertain"] == "scale;attribution_year"
+    assert sony.count(UNCERTAIN_MARK) == 2
 
 
 def test_table_shows_open_ended_years_and_attribution_year(incidents: pd.DataFrame) -> None:
@@ -181,8 +195,8 @@ def test_table_shows_open_ended_years_and_attribution_year(incidents: pd.DataFra
     assert pd.isna(mabna["end_year"])
     table = explorer_table(incidents, ["proxy_contractor"], years=(2013, 2013))
     assert "2013-…" in table
-    assert mabna["attribution"] == "government_evidence"
-    assert f"{ATTRIBUTION_LABELS['government_evidence']} ({mabna['attribution_year']})" in table
+    level = str(mabna["attribution"])  # joint since 2018 (the UK spoke beside the US charges)
+    assert f"{ATTRIBUTION_LABELS[level]} ({mabna['attribution_year']})" in table
 
 
 def test_table_escapes_text_and_handles_no_match(incidents: pd.DataFrame) -> None:
@@ -250,7 +264,7 @@ def test_controls_are_keyed_by_the_figure_and_table_parameters(incidents: pd.Dat
 
 def test_responses_figure_counts_every_response_by_option(joined: pd.DataFrame) -> None:
     fig = responses_by_actor_figure(joined)
-    assert len(fig.data) == 8
+    assert len(fig.data) == len(RESPONSE_OPTIONS)  # the ladder, police takedowns, help to victims
     assert sum(sum(t.y) for t in fig.data) == len(joined)
     assert [t.marker.color for t in fig.data[:7]] == [option_colour(n) for n in range(1, 8)]
     assert fig.data[7].marker.color == PALETTE[1]
@@ -405,7 +419,7 @@ def test_ex01_keys_accept_the_solutions_and_reject_common_mistakes(
     assert not check("ex01.task1", incidents["scale"].value_counts()).correct
 
     criminal = joined[
-        (joined["actor_type"] == "criminal") & (joined["option"] != "law_enforcement")
+        (joined["actor_type"] == "criminal") & joined["option"].isin(RESPONSE_OPTIONS[:7])
     ]
     used = set(criminal["option"].astype(str).astype(int))
     assert check("ex01.task2", used).correct
@@ -426,3 +440,102 @@ def test_ex01_keys_accept_the_solutions_and_reject_common_mistakes(
     advice = check("ex01.task5", {"text": "Use the police first.", "met": {1, 2, 3}})
     assert advice.correct
     assert not check("ex01.task5", {"text": "Sanction them.", "met": {1}}).correct
+
+
+# --------------------------------------------------------------------------- lesson texts
+
+
+def edited_copy(tmp_path: Path, name: str, edit: Callable[[dict], object]) -> Path:
+    """A folder ``content`` under ``tmp_path`` holding the content file ``name`` with its
+    ``texts:`` changed by ``edit`` (the other lessons' files are left out)."""
+    folder = tmp_path / "content"
+    folder.mkdir(exist_ok=True)
+    raw = yaml.safe_load((CONTENT_DIR / name).read_text("utf-8"))
+    edit(raw["texts"])
+    (folder / name).write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
+    return folder
+
+
+def test_lesson_texts_come_from_the_content_file(
+    incidents: pd.DataFrame, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reword(texts: dict) -> None:
+        texts["scale_rules"]["small"] = "a reworded rule for small incidents"
+        texts["scale_feedback"]["wrong"] = "Not ${chosen}. ${name}: ${scale}, ${rule}."
+        texts["table_empty"] = "Nothing <left>."
+
+    folder = edited_copy(tmp_path, "01_nonstate_actors.yaml", reword)
+    monkeypatch.setattr(content, "CONTENT_DIR", folder)
+    assert explorer.SCALE_RULES["small"] == "a reworded rule for small incidents"
+    (goznym,) = classification_questions(incidents, ["goznym-2016"], qid_prefix="99.edited")
+    name = _row(incidents, "goznym-2016")["name"]
+    assert goznym.choice_feedback[2] == (
+        f"Not Large-scale. {name}: small-scale, a reworded rule for small incidents."
+    )
+    assert "a reworded rule for small incidents" in goznym.choice_feedback[1]
+    assert explorer_table(incidents, scales=[]) == "<p><em>Nothing &lt;left&gt;.</em></p>"
+
+
+def _drop(*keys: object) -> Callable[[dict], object]:
+    def edit(texts: dict) -> None:
+        for key in keys[:-1]:
+            texts = texts[key]
+        del texts[keys[-1]]
+
+    return edit
+
+
+def _set(value: object, *keys: object) -> Callable[[dict], object]:
+    def edit(texts: dict) -> None:
+        for key in keys[:-1]:
+            texts = texts[key]
+        texts[keys[-1]] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_drop("scale_tools"), r"no key 'scale_tools'; needed: scale_rules, scale_tools, "),
+        (_drop("scale_rules", "large"), r"scale_rules: no key 'large'; needed: small, large, "),
+        (_set("x", "scale_rules", "huge"), r"scale_rules: unknown key 'huge' \(a typo\?\); "),
+        (
+            _set("${efects}: how big?", "scale_question"),
+            r"scale_question: unknown placeholder \$\{efects\}; allowed placeholders: "
+            r"\$\{effects\}$",
+        ),
+        (
+            _set(None, "scale_feedback", "right"),
+            r"scale_feedback: right: expected a text, got None",
+        ),
+        (
+            _set("one text", "explorer_title"),
+            r"explorer_title: expected a mapping with the keys one",
+        ),
+    ],
+)
+def test_a_missing_or_misspelt_text_is_named(
+    tmp_path: Path, edit: Callable[[dict], object], message: str
+) -> None:
+    folder = edited_copy(tmp_path, "01_nonstate_actors.yaml", edit)
+    with pytest.raises(ContentError, match=rf"^content/01_nonstate_actors.yaml: texts: {message}"):
+        explorer.TEXTS(folder)
+
+
+def test_exercise_texts_are_checked_too(ex01, tmp_path: Path) -> None:
+    folder = edited_copy(tmp_path, "01_nonstate_actors.yaml", _drop("ex01", "fraction"))
+    with pytest.raises(ContentError, match=r"yaml: texts: ex01: no key 'fraction'; needed: "):
+        ex01._TEXTS(folder)
+    assert "scale_rules" in explorer.TEXTS(folder)  # the lesson's own texts are still complete
+
+
+def test_a_broken_content_file_stops_the_import(tmp_path: Path) -> None:
+    folder = edited_copy(tmp_path, "01_nonstate_actors.yaml", _drop("scale_rules", "small"))
+    code = (
+        "from pathlib import Path; import course.learning.content as c; "
+        f"c.CONTENT_DIR = Path({str(folder)!r}); import course.lessons.l01_nonstate_actors"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert run.returncode != 0
+    assert "texts: scale_rules: no key 'small'" in run.stderr.strip().splitlines()[-1]

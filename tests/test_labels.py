@@ -15,6 +15,7 @@ from course.engine.labels import (
     LEGAL_BASIS_LABELS,
     OPTION_SHORT_LABELS,
     RESPONSE_OPTION_LABELS,
+    RESPONSE_OUTCOME_LABELS,
     SCALE_LABELS,
 )
 from course.lessons import l01_nonstate_actors as explorer
@@ -28,6 +29,7 @@ VOCABULARIES: dict[str, tuple[Mapping, tuple]] = {
     "HOST_POSTURE_LABELS": (HOST_POSTURE_LABELS, data.HOST_POSTURES),
     "ATTRIBUTION_LABELS": (ATTRIBUTION_LABELS, data.ATTRIBUTION_LEVELS),
     "RESPONSE_OPTION_LABELS": (RESPONSE_OPTION_LABELS, data.RESPONSE_OPTIONS),
+    "RESPONSE_OUTCOME_LABELS": (RESPONSE_OUTCOME_LABELS, data.RESPONSE_OUTCOMES),
     "OPTION_SHORT_LABELS": (OPTION_SHORT_LABELS, tuple(escalation.OPTIONS)),
     "LEGAL_BASIS_LABELS": (LEGAL_BASIS_LABELS, escalation.LEGAL_BASES),
 }
@@ -71,6 +73,8 @@ def test_option_labels_keep_the_number_and_the_models_title() -> None:
         assert short.startswith(f"{number} ")
         assert len(short) <= min(22, len(RESPONSE_OPTION_LABELS[str(number)])), short
     assert RESPONSE_OPTION_LABELS["law_enforcement"] == "Police takedown or seizure"
+    assert RESPONSE_OPTION_LABELS["victim_assistance"] == "Help to the victim state"
+    assert tuple(RESPONSE_OPTION_LABELS)[:7] == tuple(str(n) for n in escalation.OPTIONS)
 
 
 def test_labels_are_words_not_codes() -> None:

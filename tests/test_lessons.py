@@ -114,3 +114,21 @@ def test_progress_overview_says_when_nothing_is_recorded(course_folder: Path) ->
     page = progress_overview_html(course_folder, empty)
     assert "No answers recorded yet" in page
     assert page.count("<tr>") == 1 + 4  # header + one row per lesson
+
+
+def test_interaction_metadata_is_checked(tmp_path: Path) -> None:
+    """The browser test reads each lesson's main control from its metadata: a typo is named."""
+    import json
+
+    from course.engine.paths import NOTEBOOKS_DIR
+    from course.learning.lesson_map import LessonMetadataError, read_lesson
+
+    for lesson in load_lessons(NOTEBOOKS_DIR):
+        if lesson.id != "00":
+            assert lesson.interaction is not None, f"{lesson.filename} has no interaction"
+    book = json.loads((NOTEBOOKS_DIR / "00_start_here.ipynb").read_text("utf-8"))
+    book["metadata"]["course"]["interaction"] = {"kind": "drag", "label": "Minutes"}
+    bad = tmp_path / "00_start_here.ipynb"
+    bad.write_text(json.dumps(book), "utf-8")
+    with pytest.raises(LessonMetadataError, match=r"'interaction' is .*allowed: \{'kind': one of"):
+        read_lesson(bad)

@@ -146,3 +146,27 @@ def test_minutes_must_be_a_positive_integer(tmp_path: Path) -> None:
     path = _write_notebook(tmp_path, "01_a_lesson.ipynb", meta, [GOOD_FIRST, GOOD_LAST])
     with pytest.raises(LessonMetadataError, match="'minutes'"):
         read_lesson(path)
+
+
+def test_speaker_notes_must_be_marked_for_the_lecturer(tmp_path: Path) -> None:
+    def notes(text: str, slide: str = "notes") -> dict:
+        return {
+            "cell_type": "markdown",
+            "metadata": {"slideshow": {"slide_type": slide}},
+            "source": text,
+        }
+
+    good = notes("> **For the lecturer.** Ask the room first.")
+    path = _write_notebook(
+        tmp_path, "01_a_lesson.ipynb", _good_meta(), [GOOD_FIRST, good, GOOD_LAST]
+    )
+    assert convention_problems(path) == []
+    for cell, message in (
+        (notes("Speaker notes: ask the room."), "does not start with"),
+        (notes("> **For the lecturer.** Hidden in the lesson.", "-"), "reads as a speaker note"),
+    ):
+        path = _write_notebook(
+            tmp_path, "01_a_lesson.ipynb", _good_meta(), [GOOD_FIRST, cell, GOOD_LAST]
+        )
+        problems = convention_problems(path)
+        assert len(problems) == 1 and message in problems[0] and "cell 1" in problems[0]

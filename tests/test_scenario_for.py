@@ -68,3 +68,10 @@ def test_unknown_override_is_named(incidents) -> None:
 def test_bad_option_is_rejected_by_the_model(incidents) -> None:
     with pytest.raises(ValueError, match="option"):
         scenario_for("sony-2014", 8, incidents=incidents)
+
+
+@pytest.mark.parametrize("option", ["law_enforcement", "victim_assistance"])
+def test_options_off_the_ladder_are_not_scored(incidents, option: str) -> None:
+    """Takedowns and help to the victim are in the data but not among the model's options."""
+    with pytest.raises(ValueError, match="option"):
+        scenario_for("sony-2014", option, incidents=incidents)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import ipywidgets
 import ipywidgets as w
 import plotly.graph_objects as go
@@ -93,3 +95,80 @@ def test_multi_select_starts_with_everything_picked_and_shows_labels() -> None:
     assert control.value == ("small", "large")
     assert [label for label, _code in control.options] == ["Small-scale", "Large-scale"]
     assert control.rows == 2
+
+
+# --- the option palette: ordered, colour-blind safe, neighbours told apart --------------------
+
+# Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.
+_CVD = {
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+}
+
+
+def _linear(hex_colour: str) -> tuple[float, ...]:
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return tuple(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb)
+
+
+def _lab(linear: tuple[float, ...]) -> tuple[float, float, float]:
+    r, g, b = (min(max(c, 0.0), 1.0) for c in linear)
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def _delta_e(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    return sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) ** 0.5
+
+
+def _simulate(kind: str, linear: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(sum(m * c for m, c in zip(row, linear, strict=True)) for row in _CVD[kind])
+
+
+def test_option_colours_are_viridis_samples_ordered_light_to_dark() -> None:
+    from plotly.colors import sample_colorscale
+
+    from course.ui.theme import OPTION_COLOURS
+
+    published = sample_colorscale("Viridis", [0.9, 0.76, 0.62, 0.48, 0.34, 0.2, 0.04])
+    for ours, theirs in zip(OPTION_COLOURS, published, strict=True):
+        rgb = tuple(int(ours[i : i + 2], 16) for i in (1, 3, 5))
+        want = tuple(round(float(v)) for v in theirs[4:-1].split(","))
+        assert max(abs(p - q) for p, q in zip(rgb, want, strict=True)) <= 1
+    lightness = [_lab(_linear(c))[0] for c in OPTION_COLOURS]
+    assert lightness == sorted(lightness, reverse=True), "riskier options must be darker"
+
+
+@pytest.mark.parametrize("vision", ["normal", "deuteranopia", "protanopia"])
+def test_neighbouring_options_differ_visibly(vision: str) -> None:
+    from course.ui.theme import OPTION_COLOURS
+
+    seen = [_linear(c) for c in OPTION_COLOURS]
+    if vision != "normal":
+        seen = [_simulate(vision, c) for c in seen]
+    labs = [_lab(c) for c in seen]
+    gaps = [_delta_e(a, b) for a, b in pairwise(labs)]
+    assert min(gaps) >= 12, f"{vision}: neighbours only {min(gaps):.1f} apart (CIE76 delta E)"
+
+
+def test_every_outcome_and_off_ladder_response_has_its_own_colour() -> None:
+    from course.engine.data import RESPONSE_OPTIONS, RESPONSE_OUTCOMES
+    from course.ui.theme import OFF_LADDER_COLOURS, OPTION_COLOURS, OUTCOME_COLOURS
+
+    assert set(OUTCOME_COLOURS) == set(RESPONSE_OUTCOMES)
+    assert set(OFF_LADDER_COLOURS) == set(RESPONSE_OPTIONS[7:])
+    assert not set(OFF_LADDER_COLOURS.values()) & set(OPTION_COLOURS)

@@ -57,9 +57,11 @@ __all__ = [
     "RESPONSES_FILE",
     "RESPONSE_COLUMNS",
     "RESPONSE_OPTIONS",
+    "RESPONSE_OUTCOMES",
     "SCALES",
     "TARGETS",
     "UNKNOWN",
+    "VICTIM_ASSISTANCE",
     "YEAR_RANGE",
     "DataValidationError",
     "Problem",
@@ -102,11 +104,40 @@ ATTRIBUTION_LEVELS: Final = (
 OUTCOMES: Final = ("yes", "no", "unknown")
 """Values of the two outcome columns, ``stopped`` and ``escalated``."""
 
-RESPONSE_OPTIONS: Final = ("1", "2", "3", "4", "5", "6", "7", "law_enforcement")
-"""The brief's seven options as strings, plus takedowns and seizures (neither 4 nor 6)."""
+RESPONSE_OPTIONS: Final = (
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "6",
+    "7",
+    "law_enforcement",
+    "victim_assistance",
+)
+"""The brief's seven options as strings (``RESPONSE_OPTIONS[:7]`` is the ladder), plus two
+measures outside the ladder: takedowns and seizures (neither 4 nor 6), and help to the victim
+state (not option 2, which is help to a willing but unable *host*)."""
+
+VICTIM_ASSISTANCE: Final = "victim_assistance"
+"""The one option whose target is the victim state."""
 
 TARGETS: Final = ("actor", "host_state", "victim_state")
-"""Whom a response is aimed at. ``victim_state`` is only allowed with option 2 (assistance)."""
+"""Whom a response is aimed at. ``victim_state`` goes with ``victim_assistance`` and only with it;
+option 2 (capacity-building for the host) goes to ``host_state``."""
+
+RESPONSE_OUTCOMES: Final = (
+    "stopped",
+    "continued",
+    "rebranded",
+    "arrested",
+    "refused",
+    "host_retaliated",
+    "unknown",
+)
+"""What followed one response (column ``outcome`` of the responses): the activity stopped or
+continued, the group reappeared under a new name, suspects were arrested or convicted, the host
+refused the request, the host or the attackers answered with hostile action, or not known."""
 
 RESPONDER_UNIONS: Final = ("EU", "NATO")
 """Responders that are not single states."""
@@ -142,6 +173,8 @@ INCIDENT_COLUMNS: Final = (
     "sources",
     "notes",
     "uncertain",
+    "see_also",
+    "checked",
 )
 RESPONSE_COLUMNS: Final = (
     "incident_id",
@@ -151,6 +184,10 @@ RESPONSE_COLUMNS: Final = (
     "target",
     "description",
     "source",
+    "outcome",
+    "outcome_source",
+    "uncertain",
+    "checked",
 )
 
 _ISO_ALPHA2_TEXT: Final = """
@@ -170,6 +207,8 @@ ISO_ALPHA2: Final = frozenset(_ISO_ALPHA2_TEXT.split())
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _SOURCE = re.compile(r'(?P<publisher>[^",|]+), "(?P<title>[^"|]+)", (?P<date>\d{4}-\d{2}-\d{2})')
+_SEE_ALSO = re.compile(r"CFR: [^|\s](?:[^|]*[^|\s])?|EuRepoC: https://[^\s|/]+\.[^\s|/]+/[^\s|]*")
+_NOT_UNCERTAIN: Final = frozenset({"id", "uncertain", "checked"})
 _HEADER_LINE = 1
 
 
@@ -285,8 +324,23 @@ def _is_sources(value: str) -> bool:
     )
 
 
-def _is_uncertain(value: str) -> bool:
-    return value == "" or _codes(value, set(INCIDENT_COLUMNS) - {"id", "uncertain"})
+def _is_see_also(value: str) -> bool:
+    """Empty, or ``CFR: <entry title>`` / ``EuRepoC: <https URL>`` entries joined by `` | ``."""
+    parts = value.split(" | ")
+    return value == "" or all(
+        _SEE_ALSO.fullmatch(p) and p.count("CFR: ") + p.count("EuRepoC: ") == 1 for p in parts
+    )
+
+
+def _is_checked(value: str) -> bool:
+    """Empty (not yet re-checked) or the YYYY-MM-DD date of the last re-check."""
+    return value == "" or _is_date(value, full=True)
+
+
+def _uncertain_rule(columns: Sequence[str]) -> Callable[[str], bool]:
+    """Empty, or distinct names of ``columns`` (but not id, uncertain, checked) joined by ``;``."""
+    names = set(columns) - _NOT_UNCERTAIN
+    return lambda value: value == "" or _codes(value, names)
 
 
 def _year(value: object) -> int | None:
@@ -308,6 +362,8 @@ def _one_of(values: Sequence[str]) -> pa.Check:
 _REQUIRED = _cell(lambda v: v.strip() != "", "any non-empty text")
 _YEAR_TEXT = f"a four-digit year {YEAR_RANGE[0]}..{YEAR_RANGE[1]}"
 _SOURCE_TEXT = 'Publisher, "Title or description", YYYY-MM-DD (several joined by " | ")'
+_SEE_ALSO_TEXT = 'empty, or entries "CFR: <entry title>" or "EuRepoC: <https URL>" joined by " | "'
+_CHECKED = _cell(_is_checked, "empty or a date YYYY-MM-DD (the day the row was last re-checked)")
 
 
 def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
@@ -365,8 +421,18 @@ _INCIDENT_RULES: Final = (
 
 _RESPONSE_RULES: Final = (
     _RowRule("victim_target_only_for_assistance", "target",
-             "actor or host_state (victim_state only with option 2)",
-             lambda r: r["target"] != "victim_state" or r["option"] == "2"),
+             f"actor or host_state (victim_state only with option {VICTIM_ASSISTANCE})",
+             lambda r: r["target"] != "victim_state" or r["option"] == VICTIM_ASSISTANCE),
+    _RowRule("assistance_targets_victim", "target",
+             f"victim_state (required when option is {VICTIM_ASSISTANCE})",
+             lambda r: r["option"] != VICTIM_ASSISTANCE
+             or r["target"] not in ("actor", "host_state")),
+    _RowRule("capacity_building_targets_host", "target",
+             "host_state (required when option is 2: capacity-building for the host state)",
+             lambda r: r["option"] != "2" or r["target"] != "actor"),
+    _RowRule("outcome_needs_source", "outcome_source",
+             _SOURCE_TEXT + " (required unless outcome is unknown)",
+             lambda r: r["outcome"] == UNKNOWN or r["outcome_source"] != ""),
 )  # fmt: skip
 
 
@@ -378,7 +444,9 @@ def _raw_incident_schema() -> pa.DataFrameSchema:
         f"ISO 3166-1 alpha-2 codes separated by ';' ({MANY_STATES} = many states)",
     )
     host = _cell(lambda v: v in ISO_ALPHA2 or v == UNKNOWN, "an ISO 3166-1 alpha-2 code or unknown")
-    uncertain = _cell(_is_uncertain, "empty, or incident column names separated by ';'")
+    uncertain = _cell(
+        _uncertain_rule(INCIDENT_COLUMNS), "empty, or incident column names separated by ';'"
+    )
     return pa.DataFrameSchema(
         {
             "id": _text(slug, unique=True),
@@ -399,6 +467,8 @@ def _raw_incident_schema() -> pa.DataFrameSchema:
             "sources": _text(_cell(_is_sources, _SOURCE_TEXT)),
             "notes": _text(),
             "uncertain": _text(uncertain),
+            "see_also": _text(_cell(_is_see_also, _SEE_ALSO_TEXT)),
+            "checked": _text(_CHECKED),
         },
         checks=_row_checks(_INCIDENT_RULES),
         strict=True,
@@ -423,6 +493,17 @@ def _raw_response_schema() -> pa.DataFrameSchema:
             "target": _text(_one_of(TARGETS)),
             "description": _text(_REQUIRED),
             "source": _text(_cell(_is_sources, _SOURCE_TEXT)),
+            "outcome": _text(_one_of(RESPONSE_OUTCOMES)),
+            "outcome_source": _text(
+                _cell(lambda v: v == "" or _is_sources(v), _SOURCE_TEXT + ", or empty")
+            ),
+            "uncertain": _text(
+                _cell(
+                    _uncertain_rule(RESPONSE_COLUMNS),
+                    "empty, or response column names separated by ';'",
+                )
+            ),
+            "checked": _text(_CHECKED),
         },
         checks=_row_checks(_RESPONSE_RULES),
         strict=True,
@@ -534,6 +615,7 @@ def _typed_response_schema() -> pa.DataFrameSchema:
             "incident_id": pa.Column(str),
             "option": pa.Column(_category(RESPONSE_OPTIONS)),
             "target": pa.Column(_category(TARGETS)),
+            "outcome": pa.Column(_category(RESPONSE_OUTCOMES)),
         },
         name="typed responses",
     )
@@ -558,6 +640,8 @@ def load_incidents(path: Path | str | None = None) -> pd.DataFrame:
     ``Int64`` (``end_year`` and ``attribution_year`` may be <NA>), ``scale`` and ``attribution``
     as ordered categoricals (so ``df.scale >= "large"`` works), the other coded columns as
     unordered categoricals, and text as strings (empty ``notes``/``uncertain`` stay ``""``).
+    ``see_also`` (CFR / EuRepoC entries) and ``checked`` (the YYYY-MM-DD date of the last
+    re-check against the sources, ``""`` for a row not yet re-checked) stay text.
 
     Raises :class:`DataValidationError` (a ``ValueError``) naming the file, line, column, bad
     value and what is allowed, for every problem in the file at once.
@@ -593,12 +677,14 @@ def load_responses(
     file is loaded. Every ``incident_id`` must name an incident, and no response may be dated
     before its incident's ``start_year``.
 
-    ``option`` loads as an *unordered* categorical of strings ("1".."7", "law_enforcement"):
-    strings, because ``law_enforcement`` is not a number; unordered, because takedowns sit
-    outside the brief's ladder, so an order would put them somewhere arbitrary. For the ladder
-    use ``df.option.isin(RESPONSE_OPTIONS[:7])`` and ``.astype(str).astype(int)`` (pandas
-    cannot cast a categorical holding ``law_enforcement`` straight to int). ``date`` stays text
-    because its precision varies (YYYY, YYYY-MM or YYYY-MM-DD).
+    ``option`` loads as an *unordered* categorical of strings ("1".."7", "law_enforcement",
+    "victim_assistance"): strings, because the last two are not numbers; unordered, because
+    takedowns and help to the victim sit outside the brief's ladder, so an order would put them
+    somewhere arbitrary. For the ladder use ``df.option.isin(RESPONSE_OPTIONS[:7])`` and
+    ``.astype(str).astype(int)`` (pandas cannot cast a categorical holding ``law_enforcement``
+    straight to int). ``outcome`` (what followed the response, :data:`RESPONSE_OUTCOMES`) is an
+    unordered categorical. ``date`` stays text because its precision varies (YYYY, YYYY-MM or
+    YYYY-MM-DD); ``checked`` is the YYYY-MM-DD date of the last re-check, or ``""``.
     """
     file = Path(path) if path is not None else DATA_DIR / RESPONSES_FILE
     known = incidents if incidents is not None else load_incidents()
@@ -609,7 +695,14 @@ def load_responses(
         problems += _check(_links_schema(known, link_rules), raw, link_rules, RESPONSE_COLUMNS)
     if problems:
         raise DataValidationError(file, problems)
-    typed = _as_types(raw, {"option": _category(RESPONSE_OPTIONS), "target": _category(TARGETS)})
+    typed = _as_types(
+        raw,
+        {
+            "option": _category(RESPONSE_OPTIONS),
+            "target": _category(TARGETS),
+            "outcome": _category(RESPONSE_OUTCOMES),
+        },
+    )
     return _typed_response_schema().validate(typed)
 
 
@@ -619,12 +712,19 @@ def responses_with_incidents(
     """One row per response with its incident's columns alongside (the join lessons plot from).
 
     Loads whichever frame is not given. Categorical dtypes survive the join. The incident's
-    ``id`` column is dropped because it repeats ``incident_id``.
+    ``id`` column is dropped because it repeats ``incident_id``. Both tables have ``uncertain``
+    and ``checked``: in the joined frame these plain names are the response's, and the
+    incident's are ``uncertain_incident`` and ``checked_incident``.
     """
     incidents = incidents if incidents is not None else load_incidents()
     responses = responses if responses is not None else load_responses(incidents=incidents)
     joined = responses.merge(
-        incidents, how="left", left_on="incident_id", right_on="id", validate="many_to_one"
+        incidents,
+        how="left",
+        left_on="incident_id",
+        right_on="id",
+        validate="many_to_one",
+        suffixes=("", "_incident"),
     )
     return joined.drop(columns="id")
 
@@ -639,16 +739,17 @@ def victim_codes(incidents: pd.DataFrame) -> pd.DataFrame:
     return pairs.explode("victim")[["id", "victim"]].reset_index(drop=True)
 
 
-def is_uncertain(incidents: pd.DataFrame, column: str) -> pd.Series:
-    """True for incidents whose ``uncertain`` field names ``column`` (to flag cells in a table).
+def is_uncertain(frame: pd.DataFrame, column: str) -> pd.Series:
+    """True for rows whose ``uncertain`` field names ``column`` (to flag cells in a table).
 
-    Raises ``ValueError`` for a name that is not an incident column.
+    ``frame`` is the incidents, or the responses (or their join with the incidents, whose
+    ``uncertain`` is the response's). Raises ``ValueError`` for a name that is not a column of
+    that table.
     """
-    if column not in INCIDENT_COLUMNS:
-        raise ValueError(
-            f"column: bad value {column!r}; allowed: one of " + ", ".join(INCIDENT_COLUMNS)
-        )
-    return incidents["uncertain"].str.split(";").apply(lambda names: column in names)
+    columns = INCIDENT_COLUMNS if "id" in frame.columns else RESPONSE_COLUMNS
+    if column not in columns:
+        raise ValueError(f"column: bad value {column!r}; allowed: one of " + ", ".join(columns))
+    return frame["uncertain"].str.split(";").apply(lambda names: column in names)
 
 
 # --- From a coded incident to a model scenario -------------------------------------------------

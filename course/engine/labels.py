@@ -34,6 +34,7 @@ __all__ = [
     "LEGAL_BASIS_LABELS",
     "OPTION_SHORT_LABELS",
     "RESPONSE_OPTION_LABELS",
+    "RESPONSE_OUTCOME_LABELS",
     "SCALE_LABELS",
 ]
 
@@ -84,11 +85,25 @@ RESPONSE_OPTION_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
         **{str(number): f"{number} {option.title}" for number, option in OPTIONS.items()},
         "law_enforcement": "Police takedown or seizure",
+        "victim_assistance": "Help to the victim state",
     }
 )
 """A response's option (``course.engine.data.RESPONSE_OPTIONS``): the brief's seven, numbered
-and titled as in ``course.engine.escalation.OPTIONS``, plus police takedowns, which sit on no rung
-of the ladder."""
+and titled as in ``course.engine.escalation.OPTIONS``, plus police takedowns and help to the
+victim state, which sit on no rung of the ladder (the brief's option 2 is help to the *host*)."""
+
+RESPONSE_OUTCOME_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "stopped": "Activity stopped",
+        "continued": "Activity went on",
+        "rebranded": "Came back under a new name",
+        "arrested": "Arrests or convictions",
+        "refused": "Host refused",
+        "host_retaliated": "Hostile reply",
+        "unknown": "Not known",
+    }
+)
+"""What followed one response (``course.engine.data.RESPONSE_OUTCOMES``)."""
 
 OPTION_SHORT_LABELS: Final[Mapping[int, str]] = MappingProxyType(
     {

@@ -20,7 +20,7 @@ from course.engine.data import (
     scenario_for,
 )
 from course.engine.escalation import OPTIONS, WARNING_TEXT, WARNINGS, assess
-from course.learning.content import task_words
+from course.learning.content import TEXT, LessonTexts, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Question, SetAnswer, TableAnswer
 
 __all__ = [
@@ -31,6 +31,20 @@ __all__ = [
     "options_without_warning",
     "share_percent",
 ]
+
+_TEXTS: Final = LessonTexts(
+    "01",
+    {
+        "ex01": {
+            "unused_option": placeholders("option"),
+            "police_takedown": TEXT,
+            "fraction": TEXT,
+            "count": TEXT,
+            "warned": placeholders("option", "warning"),
+        }
+    },
+)
+"""The feedback sentences, in ``content/01_nonstate_actors.yaml`` (``texts: ex01:``)."""
 
 MODEL_INCIDENT: Final = "goznym-2016"
 """The small-scale criminal incident of task 4 (clear scale, host state that acted)."""
@@ -95,14 +109,9 @@ def _build_tasks() -> dict[str, Question]:
 
     used = options_used_against(joined, "criminal")
     unused_feedback: dict[object, str] = {
-        n: f"No public response to a criminal incident in the data is coded option {n}."
-        for n in OPTIONS
-        if n not in used
+        n: _TEXTS.get("ex01", "unused_option", option=n) for n in OPTIONS if n not in used
     }
-    unused_feedback["law_enforcement"] = (
-        "Police takedowns are in the data but are not one of the brief's seven options; "
-        "give option numbers 1-7 only."
-    )
+    unused_feedback["law_enforcement"] = _TEXTS.get("ex01", "police_takedown")
 
     counts = (
         joined.loc[
@@ -119,9 +128,8 @@ def _build_tasks() -> dict[str, Question]:
     mistakes = {
         value: text
         for value, text in {
-            round(small / 100, 4): "That is a fraction; give a percentage (multiply by 100).",
-            n_small: "That is the number of small-scale incidents; divide it by the number of "
-            "incidents and multiply by 100.",
+            round(small / 100, 4): _TEXTS.get("ex01", "fraction"),
+            n_small: _TEXTS.get("ex01", "count"),
         }.items()
         if abs(value - small) > 0.5
     }
@@ -129,7 +137,7 @@ def _build_tasks() -> dict[str, Question]:
     model_row = _model_incident_row(incidents)
     quiet = options_without_warning(MODEL_INCIDENT, "small_scale_crime", incidents)
     warned_feedback = {
-        n: f"The model warns for option {n}: {WARNING_TEXT['small_scale_crime']}."
+        n: _TEXTS.get("ex01", "warned", option=n, warning=WARNING_TEXT["small_scale_crime"])
         for n in OPTIONS
         if n not in quiet
     }

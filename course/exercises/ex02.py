@@ -22,9 +22,9 @@ from typing import Final
 
 import pandas as pd
 
-from course.engine.data import load_incidents, scenario_for
+from course.engine.data import ACTOR_TYPES, load_incidents, scenario_for
 from course.engine.escalation import PUBLIC_EVIDENCE_POINTS, STRENGTH, assess
-from course.learning.content import choice_task, task_words
+from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import (
     Numeric,
     OpenQuestion,
@@ -59,19 +59,7 @@ DISGUISED_IDS: Final = tuple(
 )
 """Incident ids coded ``state_disguised``."""
 
-_NEAR_MISSES: Final = {
-    i: (
-        f"Coded `{t}`: "
-        + (
-            "people working for a state at arm's length (contractors, front companies), not a "
-            "state body wearing a mask."
-            if t == "proxy_contractor"
-            else "the attackers are what they appear to be in the data, not a state in disguise."
-        )
-    )
-    for i, t in zip(_INCIDENTS["id"], _INCIDENTS["actor_type"].astype(str), strict=True)
-    if t != "state_disguised"
-}
+_NOT_DISGUISED: Final = tuple(t for t in ACTOR_TYPES if t != "state_disguised")
 
 # --- Task 3: median years to the strongest attribution ------------------------------------------
 
@@ -105,17 +93,29 @@ OPTION5_ENABLERS: Final = tuple(
 )
 """Evidence kinds that, added to secret intelligence (nothing published), carry option 5."""
 
-_WHY_NOT: Final = {
-    "technical_indicators": (
-        "Kept secret, your own technical indicators make the case stronger (attribution 0.85) "
-        "but show nothing in public: option 5 still has the `little_public_evidence` warning."
-    ),
-    "claim_by_attackers": (
-        "A claim is public, but the course's mapping gives it only 0.3 of the evidence shown, "
-        "below the 0.5 the model asks for sanctions."
-    ),
-    "intelligence": "You already hold intelligence; the task asks what to add to it.",
+# --- The feedback sentences: content/02_proxies_and_attribution.yaml, texts: ex02: -------------
+
+_TEXTS: Final = LessonTexts(
+    "02",
+    {
+        "ex02": {
+            # Task 2: why an incident of another actor type is not a state in disguise.
+            "near_miss": dict.fromkeys(_NOT_DISGUISED, placeholders("code")),
+            # Task 4: why each kind of evidence that does not carry option 5 does not.
+            "why_not": {k: TEXT for k in EVIDENCE_KINDS if k not in OPTION5_ENABLERS},
+            "negative_drop": TEXT,
+            "forgot_attribution": placeholders("attribution"),
+        }
+    },
+)
+_TEXTS()
+
+_NEAR_MISSES: Final = {
+    i: _TEXTS.get("ex02", "near_miss", t, code=t)
+    for i, t in zip(_INCIDENTS["id"], _INCIDENTS["actor_type"].astype(str), strict=True)
+    if t != "state_disguised"
 }
+_WHY_NOT: Final = {k: _TEXTS.get("ex02", "why_not", k) for k in _TEXTS.spec["ex02"]["why_not"]}
 
 # --- Task 5: publishing more evidence and the risk of sanctions ---------------------------------
 
@@ -155,10 +155,9 @@ TASKS: Final[tuple[Question, ...]] = (
         tolerance=0.01,
         unit="points",
         mistakes={
-            round(-RISK_DROP, 4): "The risk falls, so give the drop as a positive number.",
-            round(_WEIGHT * (PUBLIC_EVIDENCE_TO - _E0), 4): (
-                "The public-evidence term counts attribution x public evidence: the share of a "
-                f"full case shown. Multiply by the attribution ({_A}) too."
+            round(-RISK_DROP, 4): _TEXTS.get("ex02", "negative_drop"),
+            round(_WEIGHT * (PUBLIC_EVIDENCE_TO - _E0), 4): _TEXTS.get(
+                "ex02", "forgot_attribution", attribution=_A
             ),
         },
         **task_words(

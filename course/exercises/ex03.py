@@ -16,7 +16,7 @@ import pandas as pd
 from course.engine.data import RESPONSE_OPTIONS, responses_with_incidents, scenario_for
 from course.engine.escalation import OPTIONS, Scenario, assess
 from course.engine.labels import LEGAL_BASIS_LABELS
-from course.learning.content import choice_task, task_words
+from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
 
 __all__ = [
@@ -31,6 +31,34 @@ __all__ = [
 
 COUNTERMEASURE_INCIDENT: Final = "colonial-2021"
 """The able-but-unwilling case the model task scores (Colonial Pipeline, 2021)."""
+
+_WRONG_OPTIONS: Final = (5, 7)
+"""Task 4: the wrong option numbers with their own feedback."""
+
+_TEXTS: Final = LessonTexts(
+    "03",
+    {
+        "ex03": {
+            "task2": {
+                "right": placeholders("total"),
+                "wrong_count": placeholders("option", "got", "want"),
+                "differ": TEXT,
+                "several_columns": TEXT,
+                "not_counts": placeholders("type"),
+                "not_a_number": placeholders("option", "value"),
+                "not_an_option": placeholders("key", "options"),
+            },
+            "late_request": placeholders("date", "options"),
+            "task4": dict.fromkeys(_WRONG_OPTIONS, TEXT),
+        }
+    },
+)
+"""The feedback sentences, in ``content/03_due_diligence.yaml`` (``texts: ex03:``)."""
+_TEXTS()
+
+
+def _say(*keys: str, **values: object) -> str:
+    return _TEXTS.get("ex03", "task2", *keys, **values)
 
 
 # --------------------------------------------------------------------------- reference solutions
@@ -85,19 +113,19 @@ def _as_counts(answer: Any) -> dict[str, int] | str:
     """A Series or dict of option -> count as {"3": 13, ...} without zeros, or why not."""
     if isinstance(answer, pd.DataFrame):
         if answer.shape[1] != 1:
-            return "I expected one column of counts (a Series), not a table with several."
+            return _say("several_columns")
         answer = answer.iloc[:, 0]
     if isinstance(answer, pd.Series):
         answer = answer.to_dict()
     if not isinstance(answer, Mapping):
-        return f"I expected a Series (or dict) of counts per option, got a {type(answer).__name__}."
+        return _say("not_counts", type=type(answer).__name__)
     counts: dict[str, int] = {}
     for key, value in answer.items():
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return f"The count for option {key!r} is {value!r}, not a number."
+            return _say("not_a_number", option=repr(key), value=repr(value))
         option = str(int(key)) if isinstance(key, numbers.Integral) else str(key)
         if option not in RESPONSE_OPTIONS:
-            return f"{key!r} is not an option; options are {', '.join(RESPONSE_OPTIONS)}."
+            return _say("not_an_option", key=repr(key), options=", ".join(RESPONSE_OPTIONS))
         if value:
             counts[option] = counts.get(option, 0) + int(value)
     return counts
@@ -108,19 +136,12 @@ def _check_sponsor_counts(answer: Any) -> tuple[bool, str]:
     if isinstance(counts, str):
         return False, counts
     if counts == EXPECTED_SPONSOR_COUNTS:
-        total = sum(counts.values())
-        return True, (
-            f"That's right: {total} responses against sponsoring hosts, none of them a "
-            "capacity-building offer."
-        )
+        return True, _say("right", total=sum(counts.values()))
     for option in RESPONSE_OPTIONS:
         got, want = counts.get(option, 0), EXPECTED_SPONSOR_COUNTS.get(option, 0)
         if got != want:
-            return False, (
-                f"Option {option}: you counted {got}, I expected {want}. Did you keep only the "
-                "rows whose host_posture is 'sponsor'?"
-            )
-    return False, "The counts differ."  # pragma: no cover
+            return False, _say("wrong_count", option=option, got=got, want=want)
+    return False, _say("differ")  # pragma: no cover
 
 
 # --------------------------------------------------------------------------- task 3 feedback
@@ -133,9 +154,8 @@ def _late_request_feedback() -> dict[str, str]:
     for incident in sorted(requested - EXPECTED_FIRST_REQUESTS):
         first = _FIRST[_FIRST["incident_id"] == incident]
         options = ", ".join(sorted(set(first["option"].astype(str))))
-        why[incident] = (
-            f"Its earliest response ({first['date'].iloc[0]}) was option {options}; the request "
-            "came later."
+        why[incident] = _TEXTS.get(
+            "ex03", "late_request", date=first["date"].iloc[0], options=options
         )
     return why
 
@@ -174,11 +194,7 @@ TASKS: Final = (
     Numeric(
         "ex03.task4",
         answer=EXPECTED_LIGHTEST_COUNTERMEASURE,
-        mistakes={
-            5: "Sanctions (option 5) are retorsion in the model: lawful in themselves.",
-            7: "Option 7 needs self-defence, a higher rung. Is there a lighter option that "
-            "needs a countermeasure?",
-        },
+        mistakes={n: _TEXTS.get("ex03", "task4", n) for n in _WRONG_OPTIONS},
         **task_words("ex03.task4", incident=COUNTERMEASURE_INCIDENT),
     ),
     OpenQuestion("ex03.task5", **task_words("ex03.task5", open_task=True)),

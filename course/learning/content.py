@@ -24,9 +24,13 @@ the tasks of its exercise notebook (ids ``exNN.taskK``). Its parts:
     solution` after a first attempt and put into the lecturer's solutions edition) and
     ``worked_answer`` (a short discussion in markdown, shown with it).
 ``texts``
-    Any other lesson text a module needs (the diagnosis plans, the evidence descriptions...),
-    as a mapping of names to texts or to nested mappings and lists of texts. The module that
-    uses a text says which names it expects; a missing one is an error naming the file and key.
+    Every other sentence a student reads (the diagnosis plans, the evidence descriptions, the
+    feedback computed from the data...), as a mapping of names to texts or to nested mappings
+    keyed by the data's codes. Each module declares what it reads in a :class:`LessonTexts`
+    spec (the exact keys of nested mappings, the placeholders each text may use) and checks it
+    at import: a missing or misspelt key, a key it does not know, or an unknown placeholder is an
+    error naming the file and the key path. Quote the keys ``'yes'`` and ``'no'``: YAML reads
+    them unquoted as true and false.
 
 Texts may contain ``${placeholders}`` that the lesson module fills from the data (for example
 ``${incident}``); :func:`fill` raises an error naming the field and
@@ -41,10 +45,11 @@ lecturer's edit shows after re-running the cell.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from types import MappingProxyType
+from typing import Any, Final, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -53,10 +58,12 @@ from course.engine.paths import CONTENT_DIR
 from course.learning.quiz import MultipleChoice
 
 __all__ = [
+    "TEXT",
     "Choice",
     "ChoiceQuestionText",
     "ContentError",
     "LessonContent",
+    "LessonTexts",
     "TaskText",
     "choice_question",
     "choice_task",
@@ -65,6 +72,7 @@ __all__ = [
     "lesson_content",
     "lesson_ids",
     "load_content_file",
+    "placeholders",
     "question_text",
     "task_text",
     "task_words",
@@ -456,3 +464,107 @@ def choice_task(task_id: str, /, **values: Any) -> MultipleChoice:
     item = task_text(task_id)
     parts = _filled(item, values)
     return MultipleChoice(task_id, answer=item.answer, **parts)
+
+
+# --- texts: the other sentences of a lesson ------------------------------------------------
+
+TEXT: Final[frozenset[str]] = frozenset()
+"""In a text spec: a text without ``${placeholders}``."""
+
+
+def placeholders(*names: str) -> frozenset[str]:
+    """In a text spec: a text that may use these ``${placeholders}`` (and no others)."""
+    return frozenset(names)
+
+
+class LessonTexts:
+    """The ``texts:`` of one lesson's content file, checked against what a module reads.
+
+    ``spec`` maps each name the module reads to what it must hold: a mapping whose keys must be
+    exactly those of the spec (for instance the data's codes, in their order) or, for a single
+    text, the set of ``${placeholders}`` the text may use (:data:`TEXT` for none). Calling the
+    object returns the ``texts:`` section, re-read when the file changed on disk. A missing or
+    misspelt key, a key the module does not know inside a nested mapping, a value that is not a
+    text, or a placeholder the module does not fill raises
+    :class:`~course.learning.content.ContentError` naming the file and the key, for example
+    ``content/01_nonstate_actors.yaml: texts: scale_rules: no key 'large'``. At the top level
+    the section may hold other names too (a lesson module and its exercise module share the
+    file, each with its own spec). Modules call it once at import, so a broken file stops the
+    import, not a student's click; a lecturer's later edit shows when the cell is run again.
+    """
+
+    def __init__(self, lesson_id: str, spec: Mapping[str, Any]) -> None:
+        self.lesson_id = lesson_id
+        self.spec = spec
+        self._checked: object = None
+        self._where = f"content/{lesson_id}_*.yaml: texts"
+
+    def __call__(self, folder: Path | None = None) -> Mapping[str, Any]:
+        """The checked ``texts:`` section (of the file in ``folder``; default ``content/``)."""
+        content = lesson_content(self.lesson_id, folder)
+        if content is not self._checked:
+            path = content_file(self.lesson_id, folder)
+            where = f"{path.parent.name}/{path.name}: texts"
+            _check_texts(content.texts, self.spec, where)
+            self._checked, self._where = content, where
+        return MappingProxyType(content.texts)
+
+    def get(self, *keys: Any, folder: Path | None = None, **values: Any) -> str:
+        """The text at ``keys`` (``"scale_rules", "small"``), its placeholders filled."""
+        found: Any = self(folder)
+        for key in keys:
+            found = found[key]
+        return fill(found, f"{self._where}: {': '.join(map(str, keys))}", **values)
+
+    def view(self, *keys: str) -> Mapping[Any, str]:
+        """A read-only mapping of the texts under ``keys``, read afresh at every lookup."""
+        return _TextView(self, keys)
+
+
+class _TextView(Mapping[Any, str]):
+    """Code -> text, read from the content file at every lookup; keys in the spec's order."""
+
+    def __init__(self, texts: LessonTexts, keys: tuple[str, ...]) -> None:
+        spec: Any = texts.spec
+        for key in keys:
+            spec = spec[key]
+        self._texts, self._keys, self._codes = texts, keys, tuple(spec)
+
+    def __getitem__(self, code: Any) -> str:
+        if code not in self._codes:
+            raise KeyError(code)
+        return self._texts.get(*self._keys, code)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._codes)
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def __repr__(self) -> str:
+        return f"<texts {'.'.join(self._keys)} of lesson {self._texts.lesson_id}: {dict(self)!r}>"
+
+
+def _check_texts(value: Any, spec: Any, where: str, *, exact: bool = False) -> None:
+    """Raise ContentError naming ``where`` and the key when ``value`` does not fit ``spec``."""
+    if isinstance(spec, frozenset):
+        if not isinstance(value, str) or not value.strip():
+            raise ContentError(f"{where}: expected a text, got {value!r}")
+        unknown = sorted(set(PLACEHOLDER.findall(value)) - spec)
+        if unknown:
+            allowed = ", ".join("${" + name + "}" for name in sorted(spec)) or "none"
+            raise ContentError(
+                f"{where}: unknown placeholder ${{{unknown[0]}}}; allowed placeholders: {allowed}"
+            )
+        return
+    allowed = ", ".join(map(str, spec))
+    if not isinstance(value, Mapping):
+        raise ContentError(f"{where}: expected a mapping with the keys {allowed}")
+    for key in spec:
+        if key not in value:
+            raise ContentError(f"{where}: no key {key!r}; needed: {allowed}")
+    extra = [key for key in value if key not in spec]
+    if exact and extra:
+        raise ContentError(f"{where}: unknown key {extra[0]!r} (a typo?); allowed: {allowed}")
+    for key, part in spec.items():
+        _check_texts(value[key], part, f"{where}: {key}", exact=True)

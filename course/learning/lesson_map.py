@@ -22,8 +22,13 @@ import pandas as pd
 from course.engine.paths import NOTEBOOKS_DIR
 
 REQUIRED_KEYS: tuple[str, ...] = ("id", "title", "objectives", "minutes", "prerequisites")
+INTERACTION_KINDS: tuple[str, ...] = ("slider_end", "checkbox", "select")
+"""How the browser test moves a lesson's main control (``course`` key ``interaction``)."""
 LESSON_FILE = re.compile(r"^(?P<id>\d{2})_(?P<slug>[a-z0-9_]+)\.ipynb$")
 SLIDE_TYPES: tuple[str, ...] = ("slide", "subslide", "fragment", "skip", "notes", "-")
+SPEAKER_NOTES_MARK = "> **For the lecturer.**"
+"""How a speaker-notes cell starts: a labelled blockquote, so in the notebook view it reads as a
+note for the lecturer, not as lesson text (on slides it goes to the speaker view)."""
 
 
 class LessonMetadataError(ValueError):
@@ -41,6 +46,9 @@ class Lesson:
     minutes: int
     prerequisites: tuple[str, ...]
     path: Path
+    interaction: tuple[str, str, str] | None = None
+    """The lesson's main control as the browser test moves it: (kind, control label, value to
+    pick; empty for sliders and checkboxes). ``None`` for a lesson without a live widget."""
 
     @property
     def filename(self) -> str:
@@ -99,6 +107,21 @@ def read_lesson(path: str | Path) -> Lesson:
         raise LessonMetadataError(
             f"{path.name}: 'course' key 'prerequisites' must be a list of two-digit lesson ids"
         )
+    interaction = meta.get("interaction")
+    if interaction is not None:
+        if (
+            not isinstance(interaction, dict)
+            or interaction.get("kind") not in INTERACTION_KINDS
+            or not isinstance(interaction.get("label"), str)
+            or not interaction["label"].strip()
+            or not isinstance(interaction.get("value", ""), str)
+        ):
+            raise LessonMetadataError(
+                f"{path.name}: 'course' key 'interaction' is {interaction!r}; allowed: "
+                f"{{'kind': one of {', '.join(INTERACTION_KINDS)}, 'label': the control's "
+                "label, 'value': the option to pick (select only)}"
+            )
+        interaction = (interaction["kind"], interaction["label"], interaction.get("value", ""))
     return Lesson(
         id=lesson_id,
         slug=match["slug"],
@@ -107,6 +130,7 @@ def read_lesson(path: str | Path) -> Lesson:
         minutes=minutes,
         prerequisites=tuple(prereqs),
         path=path,
+        interaction=interaction,
     )
 
 
@@ -259,6 +283,17 @@ def convention_problems(path: str | Path, folder: str | Path | None = None) -> l
             problems.append(
                 f"{path.name}: cell {index} has slide_type {slide!r}; "
                 f"allowed: {', '.join(SLIDE_TYPES)}"
+            )
+        text = _source(cell)
+        if slide == "notes" and not text.startswith(SPEAKER_NOTES_MARK):
+            problems.append(
+                f"{path.name}: cell {index} is a speaker note that does not start with "
+                f"{SPEAKER_NOTES_MARK!r} (a blockquote marks it as a note for the lecturer)"
+            )
+        elif slide != "notes" and "for the lecturer." in text.lower()[:40]:
+            problems.append(
+                f"{path.name}: cell {index} reads as a speaker note but its slide type is "
+                f"{slide!r}; allowed: 'notes'"
             )
     return problems
 

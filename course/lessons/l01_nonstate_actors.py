@@ -12,6 +12,11 @@ explains its coded ``scale`` with the coding rule of ``data/README.md``. Only in
 scale is not flagged as uncertain may be used, because a question needs one defensible answer.
 
 Data flows one way: the functions take the frames loaded by `course.engine.data`; none reads a file.
+
+The sentences a student reads (the coding rules, the feedback, titles and captions) are in
+``content/01_nonstate_actors.yaml`` under ``texts:``, where a lecturer edits them. They are read
+through :class:`LessonTexts`, defined here and used by every lesson and exercise module: it
+checks at import that the file holds every text a module needs.
 """
 
 from __future__ import annotations
@@ -33,10 +38,15 @@ from course.engine.labels import (
     RESPONSE_OPTION_LABELS,
     SCALE_LABELS,
 )
-from course.learning.content import choice_question
+from course.learning.content import (
+    TEXT,
+    LessonTexts,
+    choice_question,
+    placeholders,
+)
 from course.learning.quiz import MultipleChoice
 from course.ui.figures import count_bar
-from course.ui.theme import PALETTE, option_colour
+from course.ui.theme import OFF_LADDER_COLOURS, PALETTE, option_colour
 from course.ui.widgets import multi_select
 
 __all__ = [
@@ -44,6 +54,7 @@ __all__ = [
     "SCALE_RULES",
     "SCALE_TOOLS",
     "SELF_CHECK_IDS",
+    "TEXTS",
     "UNCERTAIN_MARK",
     "actor_scale_table",
     "classification_questions",
@@ -64,39 +75,30 @@ SCALE_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
 )
 """Sky blue, orange, vermillion from the course palette: calm to alarming, colour-blind safe."""
 
-SCALE_RULES: Final[Mapping[str, str]] = MappingProxyType(
+TEXTS: Final = LessonTexts(
+    "01",
     {
-        "small": (
-            "crime or nuisance that leaves public services and national institutions working "
-            "(theft from firms and people, defacements, attempts that were stopped), however "
-            "large the sums involved"
-        ),
-        "large": (
-            "an attack that could damage or undermine national interests: it disrupts public "
-            "services or critical infrastructure, targets an election, steals sensitive data in "
-            "bulk or wipes company systems at scale"
-        ),
-        "destructive": "an attack that causes physical damage or harms people",
-    }
+        "scale_rules": dict.fromkeys(SCALES, TEXT),
+        "scale_tools": dict.fromkeys(SCALES, TEXT),
+        "scale_question": placeholders("effects"),
+        "scale_feedback": {
+            "right": placeholders("name", "scale", "rule", "tools"),
+            "wrong": placeholders("chosen", "chosen_rule", "name", "scale", "rule", "tools"),
+        },
+        "explorer_title": dict.fromkeys(("one", "many"), placeholders("count", "start", "end")),
+        "table_caption": dict.fromkeys(("one", "many"), placeholders("count", "mark")),
+        "table_empty": TEXT,
+        "uncertain_tooltip": TEXT,
+        "responses_title": TEXT,
+    },
 )
+"""Lesson 01's texts in ``content/01_nonstate_actors.yaml`` (``texts:``), checked at import."""
+TEXTS()
+
+SCALE_RULES: Final = TEXTS.view("scale_rules")
 """The course's coding rule for each scale (paraphrasing the ``scale`` rule in data/README.md)."""
 
-SCALE_TOOLS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "small": (
-            "For the brief, small-scale attacks like this belong with everyday cybercrime, a "
-            "different category: the state-level options should not automatically be used "
-            "against them; police cooperation and the courts are the usual tools."
-        ),
-        "large": (
-            "This is the kind of attack the brief's seven policy options are meant for, because "
-            "it touches a country's national interests."
-        ),
-        "destructive": (
-            "Only at this level does the brief see even military retaliation being considered."
-        ),
-    }
-)
+SCALE_TOOLS: Final = TEXTS.view("scale_tools")
 """Why the scale matters for the choice of response, in the brief's terms."""
 
 UNCERTAIN_MARK: Final = "†"
@@ -208,14 +210,13 @@ def explorer_figure(
     kinds = _codes("actor_types", actor_types, ACTOR_TYPES)
     chosen = filter_incidents(incidents, kinds, scales, years)
     start, end = _year_range(years, year_bounds(incidents)) if years else year_bounds(incidents)
-    noun = "incident" if len(chosen) == 1 else "incidents"
     fig = count_bar(
         chosen,
         "actor_type",
         colour_by="scale",
         order=kinds,
         colour_order=SCALES,
-        title=f"{len(chosen)} {noun} that began in {start}-{end}",
+        title=_counted("explorer_title", len(chosen), start=start, end=end),
         labels={**ACTOR_TYPE_LABELS, **SCALE_LABELS, "scale": "Scale"},
     )
     for trace, scale in zip(fig.data, SCALES, strict=True):
@@ -234,6 +235,11 @@ def explorer_figure(
     return fig
 
 
+def _counted(key: str, count: int, **values: Any) -> str:
+    """The text ``key`` in its singular form ("one") for 1, else its plural form ("many")."""
+    return TEXTS.get(key, "one" if count == 1 else "many", count=count, **values)
+
+
 def _years_text(start: Any, end: Any) -> str:
     if pd.isna(end):
         return f"{start}-…"
@@ -244,7 +250,8 @@ def _mark(text: str, flagged: bool) -> str:
     """Escape a cell; add the uncertainty mark with a tooltip when flagged."""
     cell = html.escape(text)
     if flagged:
-        cell += f' <span title="a judgement call or thin evidence">{UNCERTAIN_MARK}</span>'
+        tooltip = html.escape(TEXTS.get("uncertain_tooltip"))
+        cell += f' <span title="{tooltip}">{UNCERTAIN_MARK}</span>'
     return cell
 
 
@@ -261,7 +268,7 @@ def explorer_table(
     """
     chosen = filter_incidents(incidents, actor_types, scales, years)
     if chosen.empty:
-        return "<p><em>No incidents match these filters.</em></p>"
+        return f"<p><em>{html.escape(TEXTS.get('table_empty'))}</em></p>"
     chosen = chosen.sort_values(["start_year", "name"], kind="stable")
     flags = {
         label: pd.concat([is_uncertain(chosen, col) for col in cols], axis=1).any(axis=1)
@@ -289,12 +296,7 @@ def explorer_table(
             + "".join(f"<td style='{st}'>{c}</td>" for st, c in zip(styles, cells, strict=True))
             + "</tr>"
         )
-    noun = "incident" if len(chosen) == 1 else "incidents"
-    caption = (
-        f"{len(chosen)} {noun}. {UNCERTAIN_MARK} = a judgement call or thin evidence "
-        "(the data's <code>uncertain</code> column). Attribution: who named the attackers "
-        "publicly, and the year they first did."
-    )
+    caption = _counted("table_caption", len(chosen), mark=UNCERTAIN_MARK)
     return (
         "<div class='course-explorer-table' style='max-height:420px;overflow-y:auto'>"
         f"<table style='border-collapse:collapse;font-size:15px'><caption style="
@@ -367,11 +369,12 @@ def responses_by_actor_figure(joined: pd.DataFrame) -> go.Figure:
         colour_by="option",
         order=ACTOR_TYPES,
         colour_order=RESPONSE_OPTIONS,
-        title="Public responses, by kind of attacker and option",
+        title=TEXTS.get("responses_title"),
         labels=labels,
     )
     for trace, code in zip(fig.data, RESPONSE_OPTIONS, strict=True):
-        trace.marker.color = option_colour(int(code)) if code.isdigit() else PALETTE[1]
+        on_ladder = code.isdigit()
+        trace.marker.color = option_colour(int(code)) if on_ladder else OFF_LADDER_COLOURS[code]
     fig.update_layout(
         yaxis_title="Responses", height=620, legend={**_LEGEND_BELOW, "traceorder": "normal"}
     )
@@ -388,12 +391,15 @@ def clear_scale_ids(incidents: pd.DataFrame) -> list[str]:
 
 def _scale_feedback(row: pd.Series, chosen: str) -> str:
     coded = str(row["scale"])
-    name = str(row["name"])
-    verdict = f"{name} is coded {SCALE_LABELS[coded].lower()}: {SCALE_RULES[coded]}."
-    if chosen == coded:
-        return f"{verdict} {SCALE_TOOLS[coded]}"
-    return (
-        f"{SCALE_LABELS[chosen]} would mean {SCALE_RULES[chosen]}. {verdict} {SCALE_TOOLS[coded]}"
+    return TEXTS.get(
+        "scale_feedback",
+        "right" if chosen == coded else "wrong",
+        chosen=SCALE_LABELS[chosen],
+        chosen_rule=SCALE_RULES[chosen],
+        name=str(row["name"]),
+        scale=SCALE_LABELS[coded].lower(),
+        rule=SCALE_RULES[coded],
+        tools=SCALE_TOOLS[coded],
     )
 
 
@@ -433,7 +439,7 @@ def classification_questions(
         questions.append(
             MultipleChoice(
                 f"{qid_prefix}{position}",
-                f"{row['effects']}\n\nHow would you code the scale of this incident?",
+                TEXTS.get("scale_question", effects=row["effects"]),
                 [SCALE_LABELS[s] for s in SCALES],
                 answer=SCALES.index(str(row["scale"])) + 1,
                 feedback=[_scale_feedback(row, s) for s in SCALES],

@@ -55,6 +55,9 @@ How the pieces combine (all rules use the existing mappings; nothing is re-scale
 So adding evidence or publishing more never lowers ``attribution`` or ``public_evidence``, and
 (by the model's rule 2, docs/model.md) never raises any option's risk.
 
+The evidence labels and meanings, the builder's sentences and the lesson's other texts are in
+``content/02_proxies_and_attribution.yaml`` under ``texts:`` (see :data:`TEXTS`).
+
 Typical use::
 
     from course.lessons.l02_proxies_and_attribution import attribution_from
@@ -101,7 +104,7 @@ from course.engine.labels import (
     OPTION_SHORT_LABELS,
     SCALE_LABELS,
 )
-from course.learning.content import choice_question
+from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice
 from course.ui.figures import count_bar
 from course.ui.theme import BAND_COLOURS, PALETTE
@@ -114,6 +117,7 @@ __all__ = [
     "EVIDENCE_KINDS",
     "LEVEL_COLOURS",
     "SELF_CHECK_IDS",
+    "TEXTS",
     "AttributionResult",
     "Evidence",
     "OptionVerdict",
@@ -138,66 +142,35 @@ __all__ = [
 
 
 class Evidence(NamedTuple):
-    """One kind of evidence the builder offers."""
+    """One kind of evidence the builder offers; its label and meaning are in the content file."""
 
     key: str
-    label: str
     level: str
     """The attribution level this evidence supports once it is public."""
     public_by_nature: bool
     """True for evidence that exists only as a public act (a claim, a report, charges)."""
-    meaning: str
+
+    @property
+    def label(self) -> str:
+        """Its name in the builder ("Security-firm report")."""
+        return TEXTS.get("evidence", self.key, "label")
+
+    @property
+    def meaning(self) -> str:
+        """What it is, in a sentence or two (for the lesson's table)."""
+        return TEXTS.get("evidence", self.key, "meaning")
 
 
 EVIDENCE: Final[Mapping[str, Evidence]] = MappingProxyType(
     {
         e.key: e
         for e in (
-            Evidence(
-                "technical_indicators",
-                "Technical indicators (own forensics)",
-                "government_evidence",
-                False,
-                "Your experts' traces of the attack: malware, servers, tools, working hours. "
-                "Published, they let outsiders check the case.",
-            ),
-            Evidence(
-                "intelligence",
-                "Intelligence (secret sources)",
-                "government",
-                False,
-                "Intercepts or human sources tie the attack to a state. Made public, it becomes a "
-                "government statement of the conclusion; sources and methods stay secret.",
-            ),
-            Evidence(
-                "industry_report",
-                "Security-firm report",
-                "industry",
-                True,
-                "A private security company publishes its technical analysis and names a group.",
-            ),
-            Evidence(
-                "claim_by_attackers",
-                "Claim by the attackers",
-                "claimed",
-                True,
-                "The attackers announce the attack under a name of their choosing, which may be "
-                "a mask.",
-            ),
-            Evidence(
-                "indictment",
-                "Indictment or criminal complaint",
-                "government_evidence",
-                True,
-                "Prosecutors charge named people; the charging document sets out the evidence.",
-            ),
-            Evidence(
-                "joint_statement",
-                "Joint statement with other states",
-                "joint",
-                True,
-                "Two or more governments publicly name the attackers or the state behind them.",
-            ),
+            Evidence("technical_indicators", "government_evidence", False),
+            Evidence("intelligence", "government", False),
+            Evidence("industry_report", "industry", True),
+            Evidence("claim_by_attackers", "claimed", True),
+            Evidence("indictment", "government_evidence", True),
+            Evidence("joint_statement", "joint", True),
         )
     }
 )
@@ -205,6 +178,47 @@ EVIDENCE: Final[Mapping[str, Evidence]] = MappingProxyType(
 
 EVIDENCE_KINDS: Final = tuple(EVIDENCE)
 """The allowed evidence names."""
+
+CONVINCINGNESS: Final = ("nothing", "weak", "moderate", "strong")
+"""The readings of :func:`convincingness`, weakest first (their words are in the content file)."""
+
+_ONE_MANY: Final = ("one", "many")
+
+TEXTS: Final = LessonTexts(
+    "02",
+    {
+        "evidence": {k: {"label": TEXT, "meaning": TEXT} for k in EVIDENCE_KINDS},
+        "convincingness": dict.fromkeys(CONVINCINGNESS, TEXT),
+        "builder": {
+            "level": placeholders("level", "code", "public"),
+            "nothing_public": TEXT,
+            "secret": placeholders("secret", "level_if_published"),
+            "strength": placeholders("attribution", "public_evidence", "public_case", "convincing"),
+            "can_carry": placeholders("options"),
+            "cannot_carry": placeholders("options"),
+            "other_warnings": placeholders("notes"),
+            "claim_only": TEXT,
+            "figure_title": placeholders("level", "options"),
+            "hover_carried": TEXT,
+            "hover_not_carried": placeholders("gaps"),
+        },
+        "options_phrase": dict.fromkeys(_ONE_MANY, placeholders("options")),
+        "reached_by_nothing": TEXT,
+        "years": dict.fromkeys(_ONE_MANY, placeholders("count")),
+        "false_flag_summary": dict.fromkeys(
+            _ONE_MANY, placeholders("count", "median", "longest", "name")
+        ),
+        "false_flag_figure": {
+            "title": TEXT,
+            "starts": TEXT,
+            "attribution": placeholders("level"),
+            "response": TEXT,
+        },
+        "attribution_by_actor_title": TEXT,
+    },
+)
+"""Lesson 02's texts in ``content/02_proxies_and_attribution.yaml`` (``texts:``)."""
+TEXTS()
 
 ATTRIBUTION_WARNINGS: Final = ("weak_attribution", "little_public_evidence")
 """The model's warnings that say the evidence is too weak or too hidden for an option."""
@@ -392,12 +406,14 @@ def convincingness(public_case: float) -> str:
     if not 0.0 <= public_case <= 1.0:
         raise ValueError(f"public_case: bad value {public_case!r}; allowed: a number from 0 to 1")
     if public_case == 0.0:
-        return "nothing public"
-    if public_case < 0.3:
-        return "weak"
-    if public_case < 0.6:
-        return "moderate"
-    return "strong"
+        reading = "nothing"
+    elif public_case < 0.3:
+        reading = "weak"
+    elif public_case < 0.6:
+        reading = "moderate"
+    else:
+        reading = "strong"
+    return TEXTS.get("convincingness", reading)
 
 
 def _span(numbers: Iterable[int]) -> str:
@@ -430,7 +446,7 @@ def evidence_table() -> pd.DataFrame:
 def _options_phrase(numbers: Iterable[int]) -> str:
     """(7,) -> "option 7"; (5, 6, 7) -> "options 5-7"."""
     chosen = sorted(numbers)
-    return ("option " if len(chosen) == 1 else "options ") + _span(chosen)
+    return TEXTS.get("options_phrase", "one" if len(chosen) == 1 else "many", options=_span(chosen))
 
 
 def level_table(*, attack_scale: str = "large", host_state: str = "sponsor") -> pd.DataFrame:
@@ -446,7 +462,8 @@ def level_table(*, attack_scale: str = "large", host_state: str = "sponsor") -> 
         rows.append(
             {
                 "level": level,
-                "reached by": " or ".join(EVIDENCE[k].label for k in kinds) or "nothing public",
+                "reached by": " or ".join(EVIDENCE[k].label for k in kinds)
+                or TEXTS.get("reached_by_nothing"),
                 "attribution": r.attribution,
                 "public evidence": r.public_evidence,
                 "public case": round(r.public_case, 3),
@@ -508,7 +525,13 @@ def builder_figure(**values: object) -> go.Figure:
     labels = [OPTION_SHORT_LABELS[v.option] for v in r.verdicts]
     hover = [
         f"Option {v.option}: {html.escape(v.title)}<br>risk {v.risk:.1f} ({v.band})<br>"
-        + ("carried" if v.carried else "not carried: " + "; ".join(WARNING_TEXT[w] for w in v.gaps))
+        + (
+            TEXTS.get("builder", "hover_carried")
+            if v.carried
+            else TEXTS.get(
+                "builder", "hover_not_carried", gaps="; ".join(WARNING_TEXT[w] for w in v.gaps)
+            )
+        )
         for v in r.verdicts
     ]
     fig = go.Figure()
@@ -553,7 +576,9 @@ def builder_figure(**values: object) -> go.Figure:
         )
     carried = _span(r.carried)
     fig.update_layout(
-        title=f"Public level: {ATTRIBUTION_LABELS[r.level]} · carries options {carried}",
+        title=TEXTS.get(
+            "builder", "figure_title", level=ATTRIBUTION_LABELS[r.level], options=carried
+        ),
         yaxis={"title": "Escalation risk (0-100)", "range": [0, 100]},
         xaxis={
             "title": "",
@@ -584,43 +609,57 @@ def builder_description(**values: object) -> str:
     """HTML under the live figure: the level, how convincing it is in public, what it carries."""
     r = builder_result(**values)
     esc = html.escape
-    public = ", ".join(EVIDENCE[k].label for k in EVIDENCE_KINDS if k in r.public) or "nothing"
+
+    def say(key: str, **filled: object) -> str:
+        return TEXTS.get("builder", key, **filled)
+
+    public = ", ".join(EVIDENCE[k].label for k in EVIDENCE_KINDS if k in r.public)
     secret = ", ".join(
         EVIDENCE[k].label for k in EVIDENCE_KINDS if k in r.evidence and k not in r.public
     )
     lines = [
-        f"<b>Public attribution level:</b> {esc(ATTRIBUTION_LABELS[r.level])} "
-        f"(<code>{r.level}</code>). Public: {esc(public)}.",
+        say(
+            "level",
+            level=esc(ATTRIBUTION_LABELS[r.level]),
+            code=r.level,
+            public=esc(public or say("nothing_public")),
+        )
     ]
     if secret:
         lines.append(
-            f"<b>Kept secret:</b> {esc(secret)}. Published, the level would be "
-            f"{esc(ATTRIBUTION_LABELS[r.level_if_published])}."
+            say(
+                "secret",
+                secret=esc(secret),
+                level_if_published=esc(ATTRIBUTION_LABELS[r.level_if_published]),
+            )
         )
     lines.append(
-        f"<b>Attribution strength</b> {r.attribution:.2f} · <b>public evidence</b> "
-        f"{r.public_evidence:.2f} · <b>public case</b> {r.public_case:.2f}: convincing in "
-        f"public? <b>{esc(r.convincingness)}</b>."
+        say(
+            "strength",
+            attribution=f"{r.attribution:.2f}",
+            public_evidence=f"{r.public_evidence:.2f}",
+            public_case=f"{r.public_case:.2f}",
+            convincing=esc(r.convincingness),
+        )
     )
     carried = [f"{v.option} {esc(v.title)}" for v in r.verdicts if v.carried]
-    lines.append("<b>Can carry:</b> " + "; ".join(carried) + ".")
+    lines.append(say("can_carry", options="; ".join(carried)))
     blocked = [
         f"{v.option} {esc(v.title)} ({esc('; '.join(WARNING_TEXT[w] for w in v.gaps))})"
         for v in r.verdicts
         if not v.carried
     ]
     if blocked:
-        lines.append("<b>Cannot carry:</b> " + "; ".join(blocked) + ".")
+        lines.append(say("cannot_carry", options="; ".join(blocked)))
     other = sorted({w for v in r.verdicts for w in v.other_warnings}, key=WARNINGS.index)
     if other:
         affected = {w: [v.option for v in r.verdicts if w in v.other_warnings] for w in other}
-        notes = "; ".join(f"{esc(WARNING_TEXT[w])} ({_options_phrase(affected[w])})" for w in other)
-        lines.append(f"<b>Other warnings, not about attribution:</b> {notes}.")
-    if r.public == {"claim_by_attackers"}:
-        lines.append(
-            "<b>Careful:</b> the only public evidence is the attackers' own claim. It names the "
-            "name they chose, which for a state operation in disguise is the mask."
+        notes = "; ".join(
+            f"{esc(WARNING_TEXT[w])} ({esc(_options_phrase(affected[w]))})" for w in other
         )
+        lines.append(say("other_warnings", notes=notes))
+    if r.public == {"claim_by_attackers"}:
+        lines.append(say("claim_only"))
     items = "".join(f"<li>{line}</li>" for line in lines)
     return f"<ul style='margin:0;padding-left:1.2em;line-height:1.5'>{items}</ul>"
 
@@ -736,7 +775,7 @@ def false_flag_figure(table: pd.DataFrame) -> go.Figure:
         y=names,
         mode="markers",
         marker={"symbol": "circle-open", "size": 13, "color": "#444444", "line": {"width": 2}},
-        name="operation starts",
+        name=TEXTS.get("false_flag_figure", "starts"),
         hovertemplate="%{y}<br>started %{x}<extra></extra>",
     )
     for level in ATTRIBUTION_LEVELS:
@@ -746,7 +785,7 @@ def false_flag_figure(table: pd.DataFrame) -> go.Figure:
             y=part["name"].tolist(),
             mode="markers",
             marker={"symbol": "circle", "size": 15, "color": LEVEL_COLOURS[level]},
-            name=f"strongest attribution: {ATTRIBUTION_LABELS[level]}",
+            name=TEXTS.get("false_flag_figure", "attribution", level=ATTRIBUTION_LABELS[level]),
             hovertemplate="%{y}<br>" + ATTRIBUTION_LABELS[level] + " in %{x}<extra></extra>",
             visible=True if len(part) else "legendonly",
             showlegend=bool(len(part)),
@@ -757,11 +796,11 @@ def false_flag_figure(table: pd.DataFrame) -> go.Figure:
         y=rows.loc[has_response, "name"].tolist(),
         mode="markers",
         marker={"symbol": "diamond", "size": 9, "color": "#000000"},
-        name="first public response",
+        name=TEXTS.get("false_flag_figure", "response"),
         hovertemplate="%{y}<br>first response %{x}<extra></extra>",
     )
     fig.update_layout(
-        title="State operations in disguise: from start to unmasking",
+        title=TEXTS.get("false_flag_figure", "title"),
         xaxis={"title": "Year", "dtick": 1},
         yaxis={"title": ""},
         height=max(420, 48 * len(names) + 200),
@@ -787,16 +826,19 @@ def false_flag_summary(flags: pd.DataFrame) -> str:
             "flags: no operation with a time to attribution; allowed: the table of false_flags()"
         )
     longest = flags.loc[years.idxmax()]
-    noun = "operation" if len(flags) == 1 else "operations"
-    return (
-        f"{len(flags)} disguised {noun}. Median time from start to the strongest attribution: "
-        f"{_years(years.median())}; longest: {_years(longest['years'])} ({longest['name']})."
+    return TEXTS.get(
+        "false_flag_summary",
+        "one" if len(flags) == 1 else "many",
+        count=len(flags),
+        median=_years(years.median()),
+        longest=_years(longest["years"]),
+        name=longest["name"],
     )
 
 
 def _years(number: float) -> str:
     """2 -> "2 years", 1 -> "1 year", 1.5 -> "1.5 years"."""
-    return f"{number:g} year" + ("" if number == 1 else "s")
+    return TEXTS.get("years", "one" if number == 1 else "many", count=f"{number:g}")
 
 
 def attribution_by_actor_figure(incidents: pd.DataFrame) -> go.Figure:
@@ -807,7 +849,7 @@ def attribution_by_actor_figure(incidents: pd.DataFrame) -> go.Figure:
         colour_by="attribution",
         order=list(ACTOR_TYPES),
         colour_order=list(ATTRIBUTION_LEVELS),
-        title="Who attacked, and how far public attribution went",
+        title=TEXTS.get("attribution_by_actor_title"),
         labels={**ACTOR_TYPE_LABELS, **ATTRIBUTION_LABELS, "actor_type": "Actor type",
                 "attribution": "Strongest attribution"},
     )  # fmt: skip

@@ -37,6 +37,10 @@ The legal basis of each option is not decided here: ``assess`` in ``course.engin
 it (the one legal ladder of the course, see ``docs/model.md``), together with the option's
 escalation risk in a fixed reference case (:data:`REFERENCE_CASE`) for the figure.
 
+Which options each posture opens is decided here (``_PLANS``); the sentences, from the reason
+for each option to the feedback of the self-check built from the data, are in
+``content/03_due_diligence.yaml`` under ``texts:`` (see :data:`TEXTS`).
+
 Also here: the lesson's figures built from ``data/`` (which options states used against which
 host posture; the requests made to host states) and the static table of the legal ladder.
 A model never draws and a widget never reads files: the data functions take frames as
@@ -71,8 +75,9 @@ from course.engine.labels import (
     OPTION_SHORT_LABELS,
     RESPONSE_OPTION_LABELS,
 )
-from course.learning.content import choice_question
+from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.tables import table_view  # re-exported: lessons 04-09 import it from here
 from course.ui.theme import PALETTE, option_colour
 from course.ui.widgets import dropdown
 
@@ -88,6 +93,7 @@ __all__ = [
     "SELF_CHECK_IDS",
     "STATUSES",
     "STATUS_LABELS",
+    "TEXTS",
     "Diagnosis",
     "Step",
     "describe_diagnosis",
@@ -111,56 +117,96 @@ __all__ = [
 ANSWERS: Final = ("yes", "no", "unknown")
 """Allowed text answers; ``True``/``False`` are accepted as ``"yes"``/``"no"``."""
 
-ANSWER_LABELS: Final[Mapping[str, str]] = MappingProxyType(
-    {"yes": "Yes", "no": "No", "unknown": "Don't know"}
-)
-"""How the answers read in a drop-down."""
-
 FIELDS: Final = ("able", "willing", "involved")
 """The three questions, in the order the widget asks them."""
-
-QUESTIONS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "able": "Able: has the host state the laws, police and experts to act?",
-        "willing": "Willing: does it act (or has it acted) when asked?",
-        "involved": "Involved: does it direct, pay or shield the attackers?",
-    }
-)
-"""Short question labels for the widget's controls."""
 
 DEFAULT_ANSWERS: Final[Mapping[str, str]] = MappingProxyType(
     {"able": "unknown", "willing": "unknown", "involved": "unknown"}
 )
 """Where a victim starts: nothing known yet about the host."""
 
-POSTURE_TEXT: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "willing_able": "The host state can act against the attackers and is ready to do so.",
-        "willing_unable": (
-            "The host state wants to act but lacks the laws, police, experts or control to do so."
-        ),
-        "able_unwilling": (
-            "The host state could act but does little or nothing, although it knows or has been "
-            "told that attacks come from its territory."
-        ),
-        "sponsor": (
-            "The host state directs, employs or shields the attackers: it is a party to the "
-            "attack, not a bystander."
-        ),
-    }
-)
-"""One sentence per posture the diagnosis can give."""
-
 STATUSES: Final = ("next", "conditional", "not_indicated")
 """What the brief's reasoning says about an option for this host, most open first."""
 
-STATUS_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+_N, _C, _X = STATUSES
+_PLANS: Final[Mapping[str, Mapping[int, str]]] = MappingProxyType(
     {
-        "next": "opened next",
-        "conditional": "only under a condition",
-        "not_indicated": "not indicated for this host",
+        posture: MappingProxyType(dict(zip(OPTIONS, statuses, strict=True)))
+        for posture, statuses in {
+            # posture: (status of option 1, of option 2, ..., of option 7)
+            "willing_able": (_N, _X, _X, _C, _X, _X, _X),
+            "willing_unable": (_N, _N, _X, _C, _C, _C, _X),
+            "able_unwilling": (_N, _X, _N, _N, _N, _C, _C),
+            "sponsor": (_C, _X, _N, _N, _N, _C, _C),
+        }.items()
     }
 )
+"""The brief's reasoning per posture: for each option, whether it is opened next, only under a
+condition or not indicated. The reason for each is in the content file (``texts: plans:``)."""
+
+if set(_PLANS) != set(HOST_STATES):
+    raise AssertionError("every host posture needs a status for each of the seven options")
+
+TEXTS: Final = LessonTexts(
+    "03",
+    {
+        "questions": dict.fromkeys(FIELDS, TEXT),
+        "answers": dict.fromkeys(ANSWERS, TEXT),
+        "postures": dict.fromkeys(HOST_STATES, TEXT),
+        "statuses": dict.fromkeys(STATUSES, TEXT),
+        "plans": {posture: dict.fromkeys(OPTIONS, TEXT) for posture in HOST_STATES},
+        "legal_ladder": {
+            "requires": dict.fromkeys(LEGAL_BASES, TEXT),
+            "tallinn": dict.fromkeys(LEGAL_BASES, TEXT),
+        },
+        "request_feedback": dict.fromkeys(HOST_POSTURES, TEXT),
+        "reasoning": dict.fromkeys(
+            (
+                "sponsor",
+                "unwilling",
+                "unwilling_and_unable",
+                "unwilling_ability_unknown",
+                "unable_willing",
+                "unable_willing_presumed",
+                "able_willing",
+                "able_willing_presumed",
+            ),
+            TEXT,
+        ),
+        "assumptions": dict.fromkeys(("involved", "willing", "able"), TEXT),
+        "figure": {
+            "title": placeholders("posture"),
+            "title_provisional": placeholders("posture"),
+            "key": TEXT,
+            "bar": {**dict.fromkeys(STATUSES, TEXT), "next": placeholders("rank")},
+        },
+        "description": {
+            "posture": placeholders("posture"),
+            "provisional": TEXT,
+            "next": TEXT,
+            "conditional": TEXT,
+            "closed": placeholders("options"),
+        },
+        "options_by_posture_title": TEXT,
+        "q4": {
+            "prompt": placeholders("total"),
+            **dict.fromkeys(("right", "wrong"), placeholders("count", "total", "posture", "why")),
+        },
+    },
+)
+"""Lesson 03's texts in ``content/03_due_diligence.yaml`` (``texts:``), checked at import."""
+TEXTS()
+
+ANSWER_LABELS: Final = TEXTS.view("answers")
+"""How the answers read in a drop-down."""
+
+QUESTIONS: Final = TEXTS.view("questions")
+"""Short question labels for the widget's controls."""
+
+POSTURE_TEXT: Final = TEXTS.view("postures")
+"""One sentence per posture the diagnosis can give."""
+
+STATUS_LABELS: Final = TEXTS.view("statuses")
 
 LEGAL_BASIS_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
     {
@@ -179,192 +225,8 @@ REFERENCE_CASE: Final[Mapping[str, object]] = MappingProxyType(
 ``docs/model.md``): a large-scale attack, attribution 0.8, half the evidence public, response
 aimed at the attackers. Only the host posture changes with the answers."""
 
-_TALLINN_RULES: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "none_needed": "none: asking or helping wrongs nobody",
-        "retorsion": "none: the act is lawful in itself",
-        "countermeasure": "Rules 20-25 (necessity, Rule 26, is a narrow extra plea)",
-        "self_defence": "the Manual's rules on self-defence against an armed attack",
-    }
-)
-_PRECONDITION: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "none_needed": "nothing",
-        "retorsion": "nothing (it is unfriendly, not unlawful)",
-        "countermeasure": (
-            "an internationally wrongful act by the state it is aimed at, usually after asking "
-            "that state to stop; it must be proportionate and taken by the injured state"
-        ),
-        "self_defence": "an armed attack: one that kills, injures or destroys on a large scale",
-    }
-)
-
-# --------------------------------------------------------------------------------------------
-# The brief's reasoning, per posture and option: (status, reason).
-# Section names in quotation marks are the brief's headings.
-# --------------------------------------------------------------------------------------------
-
-_Plan = Mapping[int, tuple[str, str]]
-
-_PLANS: Final[Mapping[str, _Plan]] = MappingProxyType(
-    {
-        "willing_able": {
-            1: (
-                "next",
-                "Ask it to act. A state that can and will act usually does once asked, through "
-                'CERT experts, the police or diplomats; the request accuses nobody ("Option 1").',
-            ),
-            2: (
-                "not_indicated",
-                "Not needed: the host already has the means. Help is for a host that is willing "
-                'but unable ("Option 2").',
-            ),
-            3: (
-                "not_indicated",
-                "Nothing to protest: the host is cooperating, and a protest is meant for a host "
-                'that does little or nothing after a request ("Option 3").',
-            ),
-            4: (
-                "conditional",
-                "Only in support: your charges and warrants can back the host's arrests and "
-                'trials, which may also take place there ("Option 4").',
-            ),
-            5: (
-                "not_indicated",
-                "Not indicated: sanctions aim at the attackers or at a state that is not taking "
-                'effective action ("Option 5"), and this host is acting.',
-            ),
-            6: (
-                "not_indicated",
-                "Not indicated: hacking into a cooperating state's networks would breach its "
-                "sovereignty; a joint operation with its consent is the route.",
-            ),
-            7: (
-                "not_indicated",
-                "Not indicated: force on a cooperating state's territory has no legal basis "
-                'and would turn a partner into an opponent ("Option 7").',
-            ),
-        },
-        "willing_unable": {
-            1: (
-                "next",
-                "Ask first: the host wants to help, and a request through CERTs or the police "
-                'says what is needed ("Option 1").',
-            ),
-            2: (
-                "next",
-                "Then help it act: send technical or police experts now, and build its capacity "
-                'for the long term ("Option 2").',
-            ),
-            3: (
-                "not_indicated",
-                "Not indicated: protesting against a state that is trying would breed "
-                "resentment and give it no new means.",
-            ),
-            4: (
-                "conditional",
-                "Possible against the attackers themselves: charges wrong nobody, but stay "
-                'mostly symbolic while the suspects are out of reach ("Option 4").',
-            ),
-            5: (
-                "conditional",
-                "Only against the attackers (travel bans, frozen assets): sanctions on a host "
-                'that is trying would punish the wrong party ("Option 5").',
-            ),
-            6: (
-                "conditional",
-                "Only with the host's consent, e.g. a joint operation against the attackers' "
-                "servers; without it, it would breach the sovereignty of a state that did "
-                "nothing wrong.",
-            ),
-            7: (
-                "not_indicated",
-                'Not indicated: a host that wants to act can be helped, not struck ("Option 7").',
-            ),
-        },
-        "able_unwilling": {
-            1: (
-                "next",
-                "Ask first, even if you expect a refusal: a formal request means the host can "
-                "no longer say it did not know, and a refusal shows its unwillingness "
-                '("Option 1").',
-            ),
-            2: (
-                "not_indicated",
-                "Not indicated: the host lacks the will, not the means, so help changes nothing.",
-            ),
-            3: (
-                "next",
-                "Protest, in private first and then in public, perhaps expelling diplomats: it "
-                "costs the host reputation and hints that it shelters the attackers "
-                '("Option 3").',
-            ),
-            4: (
-                "next",
-                "Charge the attackers: a public signal that they are known, though mostly "
-                'symbolic while they stay at home ("Option 4").',
-            ),
-            5: (
-                "next",
-                "Sanction the attackers and, if the host still does nothing, the state itself, "
-                'saying what would end the sanctions ("Option 5").',
-            ),
-            6: (
-                "conditional",
-                "The brief mentions a cyber-attack on a capable but unwilling state, but that "
-                "needs a countermeasure, an answer to a state's wrongful act. Whether doing "
-                'nothing is such an act is what states dispute ("Option 6"; "Due diligence").',
-            ),
-            7: (
-                "conditional",
-                "Only after a destructive attack that amounts to an armed attack; force on the "
-                'territory of a state that did not itself attack is contested ("Option 7").',
-            ),
-        },
-        "sponsor": {
-            1: (
-                "conditional",
-                "Harmless, and it puts the state on record, but it asks the patron to restrain "
-                "its own proxies: it rarely works with a state that hides behind them "
-                '("Non-state actors in cyberspace").',
-            ),
-            2: (
-                "not_indicated",
-                "Not indicated: the help would go to the attackers' patron.",
-            ),
-            3: (
-                "next",
-                "Name the state and protest: public attribution, summoning the ambassador, "
-                'expulsions ("Option 3").',
-            ),
-            4: (
-                "next",
-                "Charge the people involved and say in public what the state did: naming and "
-                'shaming ("Option 4").',
-            ),
-            5: (
-                "next",
-                "Sanction the people, firms and state bodies involved, with clear conditions "
-                'for lifting the sanctions ("Option 5").',
-            ),
-            6: (
-                "conditional",
-                "A countermeasure is available in principle, since the sponsor's own conduct "
-                "is wrongful if the attribution holds; but the sponsor is the most likely to "
-                'strike back ("Option 6"; "Concluding remarks").',
-            ),
-            7: (
-                "conditional",
-                "Only after a destructive attack amounting to an armed attack by the state; the "
-                'highest escalation risk, to use with restraint ("Option 7"; "Concluding '
-                'remarks").',
-            ),
-        },
-    }
-)
-
-if set(_PLANS) != set(HOST_STATES) or any(set(p) != set(OPTIONS) for p in _PLANS.values()):
-    raise AssertionError("every host posture needs a status for each of the seven options")
+_TALLINN_RULES: Final = TEXTS.view("legal_ladder", "tallinn")
+_PRECONDITION: Final = TEXTS.view("legal_ladder", "requires")
 
 # --------------------------------------------------------------------------------------------
 # Diagnosis
@@ -441,52 +303,31 @@ def normalise_answer(field: str, value: object) -> str:
 
 def _posture(able: str, willing: str, involved: str) -> tuple[str, str, tuple[str, ...]]:
     """The posture, a sentence of reasoning and the assumptions made for "unknown" answers."""
+
+    def why(key: str) -> str:
+        return TEXTS.get("reasoning", key)
+
     assumptions: list[str] = []
     if involved == "unknown":
-        assumptions.append(
-            "Involvement is not presumed without evidence; revisit the diagnosis if the host "
-            "turns out to direct, pay or shield the attackers."
-        )
+        assumptions.append(TEXTS.get("assumptions", "involved"))
     if involved == "yes":
-        return (
-            "sponsor",
-            "The host state is involved in the attacks. Involvement outweighs any promise to "
-            "act: a state cannot be relied on to stop attackers it directs or shields.",
-            (),
-        )
+        return "sponsor", why("sponsor"), ()
     if willing == "unknown":
-        assumptions.append(
-            "Willingness is presumed until a request is refused or ignored: the request is how "
-            "you find out."
-        )
+        assumptions.append(TEXTS.get("assumptions", "willing"))
     if willing == "no":
-        text = "The host state is not willing to act, and it is not shown to be involved."
+        text = why("unwilling")
         if able == "no":
-            text += (
-                " It also lacks the means, but the brief has no box for that mix: unwillingness "
-                "is decisive, because help offered to a state that will not act changes nothing."
-            )
+            text += " " + why("unwilling_and_unable")
         elif able == "unknown":
-            text += " Whether it could act matters less: unwillingness is decisive."
+            text += " " + why("unwilling_ability_unknown")
         return "able_unwilling", text, tuple(assumptions)
+    presumed = "" if willing == "yes" else "_presumed"
     if able == "no":
-        return (
-            "willing_unable",
-            "Your answers say it lacks the means; its willingness is "
-            + ("confirmed." if willing == "yes" else "presumed until a request is refused."),
-            tuple(assumptions),
-        )
+        return "willing_unable", why("unable_willing" + presumed), tuple(assumptions)
     if able == "unknown":
-        assumptions.append(
-            "Ability is presumed until the host's answer to a request shows otherwise."
-        )
-    return (
-        "willing_able",
-        "Your answers say so."
-        if (able, willing) == ("yes", "yes")
-        else "Nothing known contradicts this yet: a request will show whether it holds.",
-        tuple(assumptions),
-    )
+        assumptions.append(TEXTS.get("assumptions", "able"))
+    settled = "" if (able, willing) == ("yes", "yes") else "_presumed"
+    return "willing_able", why("able_willing" + settled), tuple(assumptions)
 
 
 def diagnose(able: bool | str, willing: bool | str, involved: bool | str) -> Diagnosis:
@@ -501,10 +342,11 @@ def diagnose(able: bool | str, willing: bool | str, involved: bool | str) -> Dia
     }
     posture, reasoning, assumptions = _posture(**answers)
     plan = _PLANS[posture]
+    reasons = TEXTS()["plans"][posture]
     steps: list[Step] = []
     rank = 0
     for number, option in OPTIONS.items():
-        status, reason = plan[number]
+        status, reason = plan[number], reasons[number]
         assessment = assess(Scenario(option=number, host_state=posture, **REFERENCE_CASE))
         if status == "next":
             rank += 1
@@ -545,11 +387,7 @@ def _ordinal(n: int) -> str:
 
 
 def _bar_text(step: Step) -> str:
-    if step.status == "next":
-        return f"next: {_ordinal(step.rank or 0)}"
-    if step.status == "conditional":
-        return "only if ..."
-    return "not indicated"
+    return TEXTS.get("figure", "bar", step.status, rank=_ordinal(step.rank or 0))
 
 
 def _option_label(number: int) -> str:
@@ -596,12 +434,13 @@ def diagnosis_figure(able: bool | str, willing: bool | str, involved: bool | str
             marker={"color": LEGAL_BASIS_COLOURS[basis], "symbol": "square", "size": 14},
             hoverinfo="skip",
         )
-    flag = " (provisional)" if d.provisional else ""
+    title = TEXTS.get(
+        "figure",
+        "title_provisional" if d.provisional else "title",
+        posture=HOST_POSTURE_LABELS[d.posture],
+    )
     fig.update_layout(
-        title={
-            "text": f"Host state: {HOST_POSTURE_LABELS[d.posture]}{flag}<br><sup>Solid: opened "
-            "next. Hatched: only under a condition. Faint: not indicated.</sup>"
-        },
+        title={"text": f"{title}<br><sup>{TEXTS.get('figure', 'key')}</sup>"},
         xaxis={"title": "Escalation risk in the reference case (0-100)", "range": [0, 100]},
         yaxis={
             "categoryorder": "array",
@@ -651,44 +490,36 @@ def describe_diagnosis(able: bool | str, willing: bool | str, involved: bool | s
     """HTML under the widget's figure: posture, reasoning, assumptions, the steps in order."""
     d = diagnose(able, willing, involved)
     esc = html.escape
-    parts = [
-        f"<p><strong>Posture: {esc(HOST_POSTURE_LABELS[d.posture])}.</strong> "
-        f"{esc(POSTURE_TEXT[d.posture])} {esc(d.reasoning)}</p>"
-    ]
+
+    def say(key: str, **values: object) -> str:
+        return esc(TEXTS.get("description", key, **values))
+
+    posture = say("posture", posture=HOST_POSTURE_LABELS[d.posture])
+    parts = [f"<p><strong>{posture}</strong> {esc(POSTURE_TEXT[d.posture])} {esc(d.reasoning)}</p>"]
     if d.assumptions:
         items = "".join(f"<li>{esc(a)}</li>" for a in d.assumptions)
-        parts.append(
-            f"<p><em>Provisional, because some answers are unknown:</em></p><ul>{items}</ul>"
-        )
+        parts.append(f"<p><em>{say('provisional')}</em></p><ul>{items}</ul>")
     nexts = "".join(
         f"<li><strong>{esc(_option_label(s.option))}</strong> "
         f"({esc(LEGAL_BASIS_LABELS[s.legal_basis]).lower()}): {esc(s.reason)}</li>"
         for s in d.next_steps
     )
-    parts.append(f"<p><strong>Next, in this order:</strong></p><ol>{nexts}</ol>")
+    parts.append(f"<p><strong>{say('next')}</strong></p><ol>{nexts}</ol>")
     conditional = [s for s in d.steps if s.status == "conditional"]
     if conditional:
         items = "".join(
             f"<li><strong>{esc(_option_label(s.option))}</strong>: {esc(s.reason)}</li>"
             for s in conditional
         )
-        parts.append(f"<p><strong>Only under a condition:</strong></p><ul>{items}</ul>")
-    closed = ", ".join(str(n) for n in d.options_with("not_indicated")) or "none"
-    parts.append(f"<p>Not indicated for this host: options {esc(closed)}.</p>")
+        parts.append(f"<p><strong>{say('conditional')}</strong></p><ul>{items}</ul>")
+    closed = ", ".join(str(n) for n in d.options_with("not_indicated")) or "-"
+    parts.append(f"<p>{say('closed', options=closed)}</p>")
     return "<div class='course-diagnosis'>" + "".join(parts) + "</div>"
 
 
 # --------------------------------------------------------------------------------------------
 # Static views: the legal ladder, and what the data show
 # --------------------------------------------------------------------------------------------
-
-
-def table_view(frame: pd.DataFrame, *, index: bool = True):
-    """A table for the notebook: full cell text (pandas' own display cuts long text to 50
-    characters), left-aligned so sentences read naturally, optionally without the index."""
-    styler = frame.style.set_properties(**{"text-align": "left", "vertical-align": "top"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    return styler if index else styler.hide(axis="index")
 
 
 def legal_ladder_table() -> pd.DataFrame:
@@ -760,7 +591,7 @@ def options_by_posture_figure(joined: pd.DataFrame) -> go.Figure:
         )
     fig.update_layout(
         barmode="stack",
-        title="Which options states used, by the host state's posture",
+        title=TEXTS.get("options_by_posture_title"),
         xaxis_title="Host state's posture towards the incident",
         yaxis_title="Responses",
         legend_title_text="Option",
@@ -793,33 +624,13 @@ def requests_to_hosts(joined: pd.DataFrame) -> pd.DataFrame:
 # Self-check (the lesson's quiz; question 4 is built from the data)
 # --------------------------------------------------------------------------------------------
 
-_REQUEST_FEEDBACK: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "willing_able": (
-            "a cooperating host acts on a request, so the victim's first and simplest option "
-            "is also the one that shows up"
-        ),
-        "willing_unable": (
-            "a willing host that lacks the means is the case the brief's option 2 is built "
-            "for; the data card explains how rarely the evidence allows this coding"
-        ),
-        "able_unwilling": (
-            "requests to an unwilling host are made, refused or ignored: what makes the host "
-            "'unwilling' in the data is often exactly that"
-        ),
-        "sponsor": (
-            "a sponsor is rarely asked to stop its own proxies; the request table shows to "
-            "whom such requests went instead"
-        ),
-        "unknown": (
-            "'unknown' means no documented request or conduct to judge the host by, so "
-            "requests cannot appear here by definition"
-        ),
-    }
-)
+_REQUEST_FEEDBACK: Final = TEXTS.view("request_feedback")
+"""Self-check 03.q4: what the data show about requests to a host of each posture."""
 
 
 SELF_CHECK_IDS: Final = ("03.q1", "03.q2", "03.q3", "03.q4")
+COMPUTED_QUESTION_IDS: Final = ("03.q4",)
+"""Self-check questions built from the data here rather than authored in the content file."""
 """Ids of lesson 03's self-check questions, in order."""
 
 
@@ -831,18 +642,20 @@ def _q4(joined: pd.DataFrame) -> MultipleChoice:
     most = int(requests.max())
     postures = list(table.columns)
     correct = {i for i, p in enumerate(postures, start=1) if int(requests[p]) == most}
-    feedback = []
-    for posture in postures:
-        count = int(requests[posture])
-        verdict = "Right" if count == most else "Not the most frequent"
-        feedback.append(
-            f"{verdict}: {count} of the {total} requests concern incidents whose host is coded "
-            f'"{HOST_POSTURE_LABELS[posture]}". In the data, {_REQUEST_FEEDBACK[posture]}.'
+    feedback = [
+        TEXTS.get(
+            "q4",
+            "right" if int(requests[posture]) == most else "wrong",
+            count=int(requests[posture]),
+            total=total,
+            posture=HOST_POSTURE_LABELS[posture],
+            why=_REQUEST_FEEDBACK[posture],
         )
+        for posture in postures
+    ]
     return MultipleChoice(
         "03.q4",
-        f"The course's data record {total} requests to act (option 1). For incidents with which "
-        "host posture were they recorded most often?",
+        TEXTS.get("q4", "prompt", total=total),
         [HOST_POSTURE_LABELS[p] for p in postures],
         answer=next(iter(correct)) if len(correct) == 1 else correct,
         feedback=feedback,

@@ -7,8 +7,8 @@ colours.
 
 The palette is Okabe & Ito's eight-colour set ("Color Universal Design", 2008), chosen because it
 stays distinguishable under the common forms of colour-vision deficiency. The seven policy options
-get a sequential scale instead (light to dark), because they are ordered by escalation risk and
-the colour should say so.
+get a sequential scale instead (viridis, light to dark), because they are ordered by escalation
+risk and the colour should say so.
 
 Usage in a lesson::
 
@@ -37,15 +37,40 @@ PALETTE: tuple[str, ...] = (
     "#000000",  # black
 )
 
-#: Seven steps from pale to dark (a single-hue ramp readable in greyscale), one per policy option.
+#: One colour per policy option, light to dark as the escalation risk rises: seven evenly spaced
+#: samples of viridis (van der Walt & Smith, matplotlib 2015), a published sequential palette
+#: designed to stay ordered and distinguishable with the common colour-vision deficiencies and in
+#: greyscale. The palest end of viridis (yellow) is left out so option 1 shows on white; a test
+#: checks that neighbours differ visibly, also under simulated deuteranopia and protanopia.
 OPTION_COLOURS: tuple[str, ...] = (
-    "#c6dbef",
-    "#9ecae1",
-    "#6baed6",
-    "#4292c6",
-    "#2171b5",
-    "#08519c",
-    "#08306b",
+    "#bcdf2a",
+    "#65ca5d",
+    "#2cac80",
+    "#248b8c",
+    "#306a8e",
+    "#404286",
+    "#450f61",
+)
+
+#: Colours for the two kinds of response outside the ladder, from the Okabe-Ito palette so they
+#: stand apart from the option ramp: police takedowns orange, help to the victim state reddish
+#: purple.
+OFF_LADDER_COLOURS = MappingProxyType(
+    {"law_enforcement": PALETTE[1], "victim_assistance": PALETTE[3]}
+)
+
+#: What followed a response (``course.engine.data.RESPONSE_OUTCOMES``), one colour each across the
+#: course: good news green and blue, bad news vermillion and orange, grey for "not known".
+OUTCOME_COLOURS = MappingProxyType(
+    {
+        "stopped": "#009E73",
+        "arrested": "#0072B2",
+        "refused": "#CC79A7",
+        "rebranded": "#E69F00",
+        "continued": "#D55E00",
+        "host_retaliated": "#000000",
+        "unknown": "#B8B8B8",
+    }
 )
 
 #: Colours for the risk bands of the escalation model, from calm to alarming.
@@ -102,6 +127,10 @@ def apply_theme() -> str:
     """
     pio.templates[TEMPLATE_NAME] = _template()
     pio.templates.default = f"plotly_white+{TEMPLATE_NAME}"
+    # Responsive figures follow their container: a figure drawn while hidden (a slide not shown
+    # yet) would otherwise keep plotly's 700 px fallback width; the slides template sends a
+    # resize event on every slide change.
+    pio.renderers["plotly_mimetype"].config = {"responsive": True}
     return pio.templates.default
 
 
