@@ -15,7 +15,7 @@ ifeq ($(shell id -u),0)
 ROOT_FLAG := --allow-root
 endif
 
-.PHONY: lab test lint editions bench clean venv-check present
+.PHONY: lab test lint editions bench clean venv-check present app
 
 venv-check:
 	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
@@ -29,12 +29,15 @@ $(BIN)/python: | venv-check
 # JupyterLab defaults for the course (no news pop-up asking to go online, no update check):
 # copied into the environment, where JupyterLab reads overrides.json.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
-# The slides template (Voila's reveal with local reveal.js CSS): copied where Voila finds it.
-SLIDES_TEMPLATE := $(VENV)/share/jupyter/voila/templates/course-slides
+# The course's Voila templates (slides with local reveal.js CSS; the app without CDN links):
+# copied where Voila finds them.
+VOILA_TEMPLATES := $(VENV)/share/jupyter/voila/templates
 SLIDES_PORT ?= 8866
+APP_PORT ?= 8867
 define install_jupyter_files
 	install -D -m 644 jupyter/overrides.json $(LAB_SETTINGS)
-	rm -rf $(SLIDES_TEMPLATE) && mkdir -p $(dir $(SLIDES_TEMPLATE)) && cp -r jupyter/voila/templates/course-slides $(SLIDES_TEMPLATE)
+	mkdir -p $(VOILA_TEMPLATES)
+	for t in jupyter/voila/templates/*/; do rm -rf $(VOILA_TEMPLATES)/$$(basename $$t); cp -r $$t $(VOILA_TEMPLATES)/; done
 endef
 JUPYTER_FILES := jupyter/overrides.json $(shell find jupyter/voila -type f)
 
@@ -59,6 +62,12 @@ present: $(VENV)/.lab-installed
 	$(BIN)/voila notebooks --template=course-slides --no-browser \
 	  --Voila.ip=127.0.0.1 --port=$(SLIDES_PORT) \
 	  --MappingKernelManager.cull_idle_timeout=300 --MappingKernelManager.cull_interval=60
+
+# The case-study lab (lesson 12) as an app without code, served by Voila on this machine only.
+app: $(VENV)/.lab-installed
+	$(BIN)/voila notebooks/12_case_study_lab.ipynb --template=course-app --no-browser \
+	  --Voila.ip=127.0.0.1 --port=$(APP_PORT) \
+	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60
 
 # Debian's chromium for the browser smoke test (never `playwright install`: it downloads).
 $(CHROMIUM):

@@ -44,3 +44,31 @@ def joined(incidents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFrame:
     from course.engine.data import responses_with_incidents
 
     return responses_with_incidents(responses, incidents)
+
+
+# One Chromium for every browser test file (JupyterLab, slides): Playwright's sync API allows one
+# driver per process, so two session fixtures each starting one would clash.
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright (never `playwright install`: it downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it with apt-get install chromium")
+    with sync_playwright() as driver:
+        instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -3,6 +3,7 @@ and the keys of exercise 02 (course.exercises.ex02)."""
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -596,3 +597,110 @@ def test_a_missing_evidence_text_or_feedback_is_named(tmp_path: Path) -> None:
     folder = _edited_copy(tmp_path, "02_proxies_and_attribution.yaml", why_an_enabler_fails)
     with pytest.raises(ContentError, match=r"texts: ex02: why_not: unknown key 'indictment'"):
         ex02._TEXTS(folder)
+
+
+# --- what students see: labels, whole cells, legends --------------------------------------------
+
+
+def _markdown(notebook: str) -> str:
+    book = json.loads((NOTEBOOKS_DIR / notebook).read_text("utf-8"))
+    return "\n".join(
+        "".join(c["source"]) for c in book["cells"] if c["cell_type"] == "markdown"
+    ).replace("\n", " ")
+
+
+def _code(notebook: str) -> str:
+    book = json.loads((NOTEBOOKS_DIR / notebook).read_text("utf-8"))
+    return "\n".join("".join(c["source"]) for c in book["cells"] if c["cell_type"] == "code")
+
+
+def test_false_flag_view_shows_whole_masks_and_plain_words(
+    incidents: pd.DataFrame, responses: pd.DataFrame
+) -> None:
+    """The masks are the table's point: whole, never cut with "..."; countries and levels in
+    words, no raw codes, plain headers."""
+
+    flags = false_flags(incidents, responses)
+    page = html.unescape(attr.false_flag_view(flags).to_html())
+    for actor in flags["actor"]:
+        assert f">{actor}</td>" in page, f"mask cut off: {actor[:40]}"
+    assert "...</td>" not in page and "white-space: normal" in page
+    assert ">Who really acted, and the mask</th>" in page and ">actor</th>" not in page
+    assert ">North Korea</td>" in page and ">KP</td>" not in page
+    assert ">Named by several governments</td>" in page and ">joint</td>" not in page
+    assert "row_heading" not in page
+    with pytest.raises(ValueError, match=r"^flags: missing column\(s\) actor"):
+        attr.false_flag_view(flags.drop(columns="actor"))
+
+
+def test_evidence_and_level_views_keep_whole_text_and_labels() -> None:
+
+    evidence = html.unescape(attr.evidence_view().to_html())
+    for meaning in attr.evidence_table()["meaning"]:
+        assert f">{meaning}</td>" in evidence
+    assert ">Named by a government, with evidence</td>" in evidence
+    assert ">technical_indicators</td>" not in evidence and ">government_evidence<" not in evidence
+    levels = html.unescape(attr.level_view().to_html())
+    assert ">Named by security firms</td>" in levels and ">Code in the data</th>" in levels
+    for reached in level_table()["reached by"]:
+        assert f">{reached}</td>" in levels
+    assert "white-space: normal" in levels and "row_heading" not in levels
+
+
+def test_lesson_02_shows_its_tables_through_the_views() -> None:
+    code = _code("02_proxies_and_attribution.ipynb")
+    for call in ("false_flag_view(flags)", "evidence_view()", "level_view()"):
+        assert call in code
+    assert 'flags[["name"' not in code and "evidence_table()" not in code
+
+
+def test_attribution_chart_keeps_its_legend_whole_and_the_plot_wide(
+    incidents: pd.DataFrame,
+) -> None:
+    fig = attr.attribution_by_actor_figure(incidents)
+    legend = fig.layout.legend
+    assert (legend.orientation, legend.yref, legend.yanchor) == ("h", "container", "bottom")
+    assert fig.layout.height > 480 and fig.layout.margin.b >= 90 + 2 * 26
+    assert fig.layout.yaxis.dtick == 5 and fig.layout.yaxis.tickformat == ",d"
+    assert fig.layout.yaxis.title.text == "Incidents"
+    assert fig.layout.xaxis.tickangle == 0
+
+
+def test_false_flag_figure_wraps_names_and_counts_whole_years(
+    incidents: pd.DataFrame, responses: pd.DataFrame
+) -> None:
+    fig = false_flag_figure(false_flags(incidents, responses))
+    assert all(len(line) <= 34 for t in fig.layout.yaxis.ticktext for line in t.split("<br>"))
+    assert fig.layout.xaxis.tickformat == "d" and fig.layout.xaxis.dtick in (1, 2)
+    assert fig.layout.legend.yref == "container"
+
+
+def test_lesson_02_prose_matches_the_data(incidents: pd.DataFrame) -> None:
+    text = _markdown("02_proxies_and_attribution.ipynb")
+    posture = pd.crosstab(incidents["actor_type"], incidents["host_posture"])
+    # "Almost all contractors, and every disguised state operation, came from a sponsoring host."
+    assert posture.loc["proxy_contractor", "sponsor"] >= 0.8 * posture.loc["proxy_contractor"].sum()
+    assert posture.loc["state_disguised", "sponsor"] == posture.loc["state_disguised"].sum()
+    # "Criminals are spread across the columns"; patriotic hackers and armed groups: often unknown
+    assert (posture.loc["criminal"] > 0).sum() >= 4
+    for kind in ("patriotic_hackers", "non_state_armed_group"):
+        assert 2 * posture.loc[kind, "unknown"] >= posture.loc[kind].sum()
+    assert "The patriotic hackers worked from a state that could have stopped them" not in text
+    # "Nearly every incident reached at least a government statement"
+    assert (
+        incidents["attribution"].isin(["government", "government_evidence", "joint"])
+    ).mean() > 0.9
+    # "disguised state operations are the ones most often named by several governments at once"
+    joint = (incidents["attribution"] == "joint").groupby(incidents["actor_type"]).mean()
+    assert joint.idxmax() == "state_disguised" and "most often named by several governments" in text
+    evidence = (
+        (incidents["attribution"] == "government_evidence").groupby(incidents["actor_type"]).mean()
+    )
+    assert evidence["criminal"] > evidence["state_disguised"]
+
+
+def test_false_flag_summary_reads_as_text_not_console_output() -> None:
+    """print() showed the sentence in monospace, broken mid-word at the edge of the cell."""
+    code = _code("02_proxies_and_attribution.ipynb")
+    assert "display(Markdown(attribution.false_flag_summary(flags)))" in code
+    assert "print(attribution.false_flag_summary" not in code

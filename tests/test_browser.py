@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocket
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course.engine.paths import EXERCISES_DIR, NOTEBOOKS_DIR
@@ -35,16 +35,6 @@ from course.learning.lesson_map import lesson_paths, load_lessons
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 RUN_TIMEOUT_S = 120
 FAILURE_SHOTS = Path(__file__).resolve().parent.parent / "build" / "browser-failures"
 #: One control per lesson that the smoke test moves, as a student would; the figure inside the
@@ -118,14 +108,6 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 PROMPT_STATE_JS = """() => {

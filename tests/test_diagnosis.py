@@ -3,6 +3,7 @@ exercise 03 (course.exercises.ex03)."""
 
 from __future__ import annotations
 
+import html
 import inspect
 import itertools
 import json
@@ -537,3 +538,110 @@ def test_exercise_03_texts_are_checked(tmp_path: Path) -> None:
     folder = _edited_copy(tmp_path, "03_due_diligence.yaml", lambda t: t["ex03"]["task4"].pop(7))
     with pytest.raises(ContentError, match=r"texts: ex03: task4: no key 7; needed: 5, 7$"):
         ex03._TEXTS(folder)
+
+
+# --------------------------------------------------------------------------- what students see
+
+
+def _markdown(notebook: str) -> str:
+    book = json.loads((NOTEBOOKS_DIR / notebook).read_text("utf-8"))
+    return "\n".join(
+        "".join(c["source"]) for c in book["cells"] if c["cell_type"] == "markdown"
+    ).replace("\n", " ")
+
+
+def test_requests_view_shows_names_and_words_not_codes(joined: pd.DataFrame) -> None:
+    from course.lessons.l03_due_diligence import requests_view
+
+    requests = requests_to_hosts(joined)
+    page = html.unescape(requests_view(joined).to_html())
+    assert ">DDoS campaign against Estonia</td>" in page and ">estonia-2007</td>" not in page
+    assert ">Estonia</td>" in page and ">Russia</td>" in page
+    assert ">EE</td>" not in page and ">RU</td>" not in page
+    assert ">Able but unwilling</td>" in page and ">able_unwilling</td>" not in page
+    assert ">incident_id</th>" not in page and ">Who asked</th>" in page
+    for description in requests["description"]:
+        assert f">{description}</td>" in page, "descriptions must be whole"
+    assert "white-space: normal" in page and "row_heading" not in page
+
+
+def test_legal_ladder_view_has_plain_headers_and_whole_cells() -> None:
+    from course.lessons.l03_due_diligence import legal_ladder_view
+
+    page = html.unescape(legal_ladder_view().to_html())
+    assert ">Legal basis</th>" in page and ">Options that need it</th>" in page
+    assert ">Rung</th>" in page and "white-space: normal" in page
+    for text in legal_ladder_table()["what it means"]:
+        assert f">{text}</td>" in page
+
+
+def test_lesson_03_shows_its_tables_through_the_views() -> None:
+    book = json.loads((NOTEBOOKS_DIR / "03_due_diligence.ipynb").read_text("utf-8"))
+    code = "\n".join("".join(c["source"]) for c in book["cells"] if c["cell_type"] == "code")
+    assert "diagnosis.requests_view(joined)" in code and "diagnosis.legal_ladder_view()" in code
+    assert "requests_to_hosts(joined)" not in code
+
+
+def test_posture_figure_legend_below_and_whole_number_ticks(joined: pd.DataFrame) -> None:
+    fig = options_by_posture_figure(joined)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.yref == "container"
+    assert fig.layout.yaxis.tickformat == ",d" and fig.layout.xaxis.tickangle == 0
+    assert "Unknown (no<br>conduct to<br>judge)" in fig.layout.xaxis.ticktext
+
+
+def test_lesson_03_prose_matches_the_data(joined: pd.DataFrame) -> None:
+    text = _markdown("03_due_diligence.ipynb")
+    table = options_by_posture(joined)
+    # "Requests (option 1) appear mainly where the host cooperated"
+    assert table.loc["1"].idxmax() == "willing_able"
+    # "the responses to sponsoring states are almost all protests, indictments and sanctions"
+    sponsor = table["sponsor"]
+    assert sponsor[["3", "4", "5"]].sum() >= 0.9 * sponsor.sum()
+    # "Only a few incidents could be coded as willing but unable ... the offers of help appear"
+    incidents = joined.drop_duplicates("incident_id")
+    unable = (incidents["host_posture"] == "willing_unable").sum()
+    assert 0 < unable <= 0.1 * len(incidents)
+    assert table.loc["2"].idxmax() == "willing_unable"
+    assert "No incident could be coded as willing but unable" not in text
+    # "Police take-downs and help to the victim state are left out"
+    assert set(table.index) == {str(n) for n in OPTIONS}
+    # "Where the host was coded unwilling, most requests met a refusal or no visible reply"
+    requests = requests_to_hosts(joined)
+    unwilling = requests.loc[requests["host_posture"] == "able_unwilling", "stopped"]
+    assert 2 * (unwilling != "yes").sum() > len(unwilling)
+    # "as the Estonian case in the table shows, between prosecutors"
+    assert "Estonian case" in text and "estonia-2007" in set(requests["incident_id"])
+    # Self-check 03.q4's feedback for "unknown" must not claim there are no such requests.
+    why = yaml.safe_load((CONTENT_DIR / "03_due_diligence.yaml").read_text("utf-8"))["texts"][
+        "request_feedback"
+    ]["unknown"]
+    if (requests["host_posture"] == "unknown").any():
+        assert "cannot appear" not in why
+
+
+def test_table_view_escapes_markup_but_keeps_quotes() -> None:
+    frame = pd.DataFrame({"text": ["<b>bold</b> & 'quoted'"], "n": [3]})
+    page = table_view(frame, index=False).to_html()
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; 'quoted'" in page and "<b>bold</b>" not in page
+
+
+def test_requests_view_keeps_dates_on_one_line(joined: pd.DataFrame) -> None:
+    from course.lessons.l03_due_diligence import requests_view
+
+    page = requests_view(joined).to_html()
+    assert "white-space: nowrap" in page and "min-width: 24em" in page
+
+
+def test_table_view_keeps_its_look_on_voila_slides() -> None:
+    """Voila drops <style> blocks and ids from outputs: the notebook HTML carries the alignment
+    and wrapping on every cell as well, so the slides show the same left-aligned, wrapped table."""
+    frame = pd.DataFrame({"text": ["a long sentence that wraps"], "n": [3]})
+    page = table_view(frame, index=False)._repr_html_()
+    body = page.split("</style>", 1)[1]
+    cells = re.findall(r"<td[^>]*>", body)
+    assert len(cells) == 2
+    assert all(
+        'style="text-align: left; vertical-align: top; white-space: normal;"' in c for c in cells
+    )
+    assert all("text-align: left" in h for h in re.findall(r"<th[\s>][^>]*>|<th [^>]*>", body))
+    assert "<thead>" in body

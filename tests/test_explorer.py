@@ -539,3 +539,77 @@ def test_a_broken_content_file_stops_the_import(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert run.returncode != 0
     assert "texts: scale_rules: no key 'small'" in run.stderr.strip().splitlines()[-1]
+
+
+# --------------------------------------------------------------------------- what students see
+
+
+def test_an_empty_filter_says_so_instead_of_blank_axes(incidents: pd.DataFrame) -> None:
+    fig = explorer_figure(incidents, actor_types=[])
+    assert [a.text for a in fig.layout.annotations] == ["No incident matches these filters"]
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert len(fig.data) == 3
+    nothing_small = explorer_figure(incidents, ["proxy_contractor"], ["small"])
+    assert nothing_small.layout.annotations[0].text == "No incident matches these filters"
+    assert not explorer_figure(incidents).layout.annotations
+
+
+def test_explorer_counts_whole_incidents(incidents: pd.DataFrame) -> None:
+    """A filter with a handful of incidents showed ticks at 0.5 steps."""
+    fig = explorer_figure(incidents, ["non_state_armed_group"], ["small"])
+    assert fig.layout.xaxis.dtick == 1 and fig.layout.xaxis.tickformat == ",d"
+    assert fig.layout.xaxis.title.text == "Incidents"
+
+
+def test_responses_legend_is_below_and_whole(joined: pd.DataFrame) -> None:
+    fig = responses_by_actor_figure(joined)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.yref == "container"
+    assert fig.layout.height >= 420 + 70 + 4 * 26, "room for the plot, the labels and 4+ rows"
+    assert fig.layout.yaxis.tickformat == ",d"
+    assert "Proxies for<br>a state" in fig.layout.xaxis.ticktext
+
+
+def _markdown(notebook: str) -> str:
+    book = json.loads((NOTEBOOKS_DIR / notebook).read_text("utf-8"))
+    return "\n".join(
+        "".join(c["source"]) for c in book["cells"] if c["cell_type"] == "markdown"
+    ).replace("\n", " ")
+
+
+def test_lesson_01_prose_matches_the_data(incidents: pd.DataFrame, joined: pd.DataFrame) -> None:
+    """The data was re-verified; what the lesson says about it must still hold (or be general)."""
+    text = _markdown("01_nonstate_actors.ipynb")
+    # "Small-scale crime ... is only a minority of these incidents; most were coded large-scale."
+    assert "only a minority of these incidents" in text
+    scales = incidents["scale"].value_counts()
+    assert 2 * scales["small"] < len(incidents) and scales["large"] > scales["small"]
+    assert "thin sliver" not in text and "two thirds" not in text
+    # "the United States alone behind more responses than any other state"
+    top = joined["responder"].value_counts()
+    assert top.index[0] == "US" and "more responses than any other state" in text
+    # Against criminals: police takedowns, indictments and requests lead; disguised states:
+    # diplomacy and sanctions; military strikes only against armed groups.
+    criminal = joined.loc[joined["actor_type"] == "criminal", "option"].value_counts()
+    assert set(criminal.index[:3]) == {"law_enforcement", "4", "1"}
+    disguised = joined.loc[joined["actor_type"] == "state_disguised", "option"].value_counts()
+    assert set(disguised.index[:2]) == {"3", "5"}
+    assert set(joined.loc[joined["option"] == "7", "actor_type"]) == {"non_state_armed_group"}
+    # Lecturer's note: most large-scale criminal incidents are ransomware.
+    large = incidents.loc[(incidents["actor_type"] == "criminal") & (incidents["scale"] == "large")]
+    ransom = (large["name"] + " " + large["effects"]).str.contains("ransom", case=False)
+    assert 2 * ransom.sum() > len(large)
+    # The four classification questions and the note about the first two.
+    assert "four real incidents" in text
+    cell = next(
+        "".join(c["source"])
+        for c in json.loads((NOTEBOOKS_DIR / "01_nonstate_actors.ipynb").read_text("utf-8"))[
+            "cells"
+        ]
+        if "scale_ids = " in "".join(c["source"])
+    )
+    ids = re.search(r"scale_ids = (\[.*?\])", cell).group(1)
+    ids = json.loads(ids)
+    assert len(ids) == 4 and set(ids) <= set(clear_scale_ids(incidents))
+    first, second = (_row(incidents, i) for i in ids[:2])
+    assert (first["actor_type"], second["actor_type"]) == ("criminal", "criminal")
+    assert (first["scale"], second["scale"]) == ("small", "large")

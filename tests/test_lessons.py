@@ -132,3 +132,39 @@ def test_interaction_metadata_is_checked(tmp_path: Path) -> None:
     bad.write_text(json.dumps(book), "utf-8")
     with pytest.raises(LessonMetadataError, match=r"'interaction' is .*allowed: \{'kind': one of"):
         read_lesson(bad)
+
+
+def test_study_plan_title_counts_in_correct_english(course_folder: Path) -> None:
+    """The planner said "1 sessions": one session is singular, and a bar above the session
+    length is explained in the title instead of looking like a mistake."""
+    from course.learning.lesson_map import plural, study_plan_title
+
+    one = study_plan_figure(240, course_folder)  # 135 minutes: one session
+    assert one.layout.title.text.startswith("1 session of up to 240 minutes")
+    assert "1 sessions" not in one.layout.title.text
+    two = study_plan_figure(90, course_folder)
+    assert two.layout.title.text.startswith("2 sessions of up to 90 minutes")
+    longer = study_plan_figure(45, course_folder)  # the 50-minute lesson gets its own session
+    assert "1 lesson is longer than that and gets a session" in longer.layout.title.text
+    assert [plural(n, "session") for n in (0, 1, 2)] == ["0 sessions", "1 session", "2 sessions"]
+    assert study_plan_title(1, 15) == "1 session of up to 15 minutes"
+
+
+def test_study_plan_figure_marks_the_session_length(course_folder: Path) -> None:
+    fig = study_plan_figure(60, course_folder)
+    (line,) = fig.layout.shapes
+    assert (line.y0, line.y1) == (60, 60)
+
+
+def test_lesson_map_titles_read_left_aligned(course_folder: Path) -> None:
+    page = lesson_map_html(course_folder)
+    assert "<th style='text-align:left'>Title</th>" in page
+    assert page.count("<td style='text-align:left'><a href=") == 4
+
+
+def test_progress_titles_read_left_aligned(course_folder: Path) -> None:
+    from course.learning.progress import progress_table
+
+    page = progress_overview_html(course_folder, progress_table(course_folder / "none.json"))
+    assert "<th style='text-align:left'>Title</th>" in page
+    assert page.count("<td style='text-align:left'>Lesson ") == 4

@@ -6,6 +6,7 @@ Also tests the two helpers the repository-wide checks use: `cited_keys_in_notebo
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -246,6 +247,29 @@ def test_glossary_table_filters_by_lesson() -> None:
     assert len(glossary_table()) == len(load_glossary())
     with pytest.raises(ValueError, match=r"^lesson: 14"):
         glossary_table(14)
+
+
+def test_glossary_view_shows_whole_definitions_with_plain_headers() -> None:
+    """What the start page shows: every definition whole (pandas cut them with "..."), wrapped,
+    under plain headers, without row numbers."""
+    from course.learning.glossary import glossary_view
+
+    page = glossary_view().to_html()
+    for definition in load_glossary()["definition"]:
+        assert html.escape(definition, quote=False) in page or definition in page
+    assert "...</td>" not in page and "…</td>" not in page
+    assert ">Term</th>" in page and ">Definition</th>" in page and ">term</th>" not in page
+    assert "white-space: normal" in page
+    assert "row_heading" not in page, "no column of row numbers"
+    lesson_two = glossary_view("02").to_html()
+    assert "false flag" in lesson_two and "due diligence" not in lesson_two
+
+
+def test_start_page_shows_the_glossary_through_glossary_view() -> None:
+    book = nbformat.read(NOTEBOOKS_DIR / "00_start_here.ipynb", as_version=4)
+    code = "\n".join(c.source for c in book.cells if c.cell_type == "code")
+    assert "glossary_view()" in code
+    assert "glossary_table()" not in code, "a bare DataFrame cuts definitions with '...'"
 
 
 # --------------------------------------------------------------------------- repository helpers

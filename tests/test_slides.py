@@ -20,6 +20,7 @@ input-to-redraw latency over 20 moves are printed per lesson (`-s` shows them).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -33,7 +34,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course.engine.paths import NOTEBOOKS_DIR
@@ -46,17 +47,6 @@ NOTEBOOKS = NOTEBOOKS_DIR
 TEMPLATE_ROOT = Path(os.environ.get("SLIDES_TEMPLATE_ROOT", REPO / "jupyter"))  # voila/templates/
 TEMPLATE = os.environ.get("SLIDES_TEMPLATE", "course-slides")
 EXTRA_ARGS = os.environ.get("SLIDES_VOILA_ARGS", "").split()
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 #: The control each lesson's browser test moves (notebook metadata), with the slider kind renamed.
 INTERACTIONS = {
@@ -127,14 +117,6 @@ def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as driver:
-        instance = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
-
-
 SLIDE_STATE_JS = """() => {
   const s = [...document.querySelectorAll('.reveal .slides section.present')].pop();
   const shown = n => { const r = n.getBoundingClientRect(); const c = getComputedStyle(n);
@@ -142,6 +124,7 @@ SLIDE_STATE_JS = """() => {
   const outputs = [...s.querySelectorAll('.jp-OutputArea-output')];
   return {
     hash: location.hash,
+    widgets: s.querySelectorAll('.jp-OutputArea-output > .jupyter-widgets').length,
     texts: outputs.filter(n => !n.querySelector('.jupyter-widgets')).map(n => n.textContent.slice(0, 200)),
     code: [...s.querySelectorAll('.jp-CodeCell .jp-InputArea, .jp-InputArea-editor, .cm-editor, .CodeMirror')]
             .filter(shown).map(n => n.textContent.slice(0, 80)),
@@ -162,6 +145,22 @@ FIGURES_JS = """() => [...document.querySelectorAll('section.present .jupyter-wi
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _click_track(scope, label: str, where: float) -> None:
+    """Drag a slider's handle to a point of its track, as with a mouse. (Not the Home/End keys:
+    reveal.js takes those too and jumps to the first or last slide; and ipywidgets' sliders do
+    not move on a click of the track.)"""
+    slider = scope.locator(".widget-slider", has_text=label).first
+    track = slider.locator(".noUi-base").first.bounding_box(timeout=10_000)
+    handle = slider.locator(".noUi-handle").first.bounding_box(timeout=10_000)
+    page = scope.page
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(
+        track["x"] + track["width"] * where, handle["y"] + handle["height"] / 2, steps=4
+    )
+    page.mouse.up()
 
 
 def _drive(page: Page, kind: str, label: str, value: str) -> str | None:
@@ -188,9 +187,7 @@ def _drive(page: Page, kind: str, label: str, value: str) -> str | None:
         raise ValueError(f"kind: got {kind!r}; allowed: slider, checkbox, select")
     try:
         if kind == "slider":
-            handle = scope.locator(".widget-slider", has_text=label).first.locator(".noUi-handle")
-            handle.first.focus(timeout=10_000)
-            page.keyboard.press("End")
+            _click_track(scope, label, 0.98)
         elif kind == "checkbox":
             box = scope.locator(".widget-checkbox", has_text=label).first
             box.locator("input").click(timeout=10_000)
@@ -204,6 +201,53 @@ def _drive(page: Page, kind: str, label: str, value: str) -> str | None:
     except PlaywrightTimeout:
         return f"changing {label!r} did not redraw the figure"
     return None
+
+
+ARM_JS = """() => {
+  const fig = () => [...document.querySelectorAll('section.present .jupyter-widgets .js-plotly-plot')]
+      .map(n => [...n.querySelectorAll('.main-svg')].map(svg => svg.innerHTML).join('')).join('|');
+  window.__lat = window.__lat || [];
+  const t0 = performance.now(), before = fig();
+  const tick = () => {
+    if (fig() !== before) { window.__lat.push(performance.now() - t0); return; }
+    if (performance.now() - t0 < 15000) requestAnimationFrame(tick); else window.__lat.push(NaN);
+  };
+  requestAnimationFrame(tick);
+}"""
+
+
+def _latencies(page: Page, kind: str, label: str, value: str, moves: int = 20) -> list[float]:
+    """Milliseconds from just before each of ``moves`` control changes to the figure's change
+    (measured in the page, one animation frame at a time), on the slide left by ``_drive``."""
+    scope = page.locator("section.present")
+    page.evaluate("() => { window.__lat = []; }")
+    if kind == "select":
+        box = scope.locator(".widget-dropdown, .widget-select-multiple", has_text=label).first
+        options = box.locator("select option").all_inner_texts()
+        other = next(o for o in options if o != value)
+    for move in range(moves):
+        page.evaluate(ARM_JS)
+        if kind == "slider":
+            _click_track(scope, label, 0.02 if move % 2 == 0 else 0.98)
+        elif kind == "checkbox":
+            scope.locator(".widget-checkbox", has_text=label).first.locator("input").click()
+        else:
+            box.locator("select").select_option(label=other if move % 2 == 0 else value)
+        page.wait_for_function("n => window.__lat.length >= n", arg=move + 1, timeout=20_000)
+        if page.evaluate("() => Number.isNaN(window.__lat[window.__lat.length - 1])"):
+            break  # reported by the caller; no need to wait out the other moves
+    return page.evaluate("() => window.__lat")
+
+
+REPORT = REPO / "build" / "slides-report.json"
+
+
+def _report(notebook: str, entry: dict) -> None:
+    """Figures for the closing note: slides, widget slides, latency (build/, not committed)."""
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    data = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    data[notebook] = entry
+    REPORT.write_text(json.dumps(data, indent=1, sort_keys=True))
 
 
 LESSONS = [p.name for p in lesson_paths(NOTEBOOKS_DIR)]
@@ -266,10 +310,27 @@ def test_lesson_presents_as_live_slides(voila: str, browser: Browser, notebook: 
                     f"{where}: {state['figureless']} live figure(s) without a drawn figure"
                 )
         problems += [f"request to a non-loopback host: {u}" for u in sorted(set(external))]
+        entry = {
+            "slides": len(seen),
+            "widget_slides": sum(1 for state in seen.values() if state["widgets"]),
+        }
         if notebook in INTERACTIONS:
             problem = _drive(page, *INTERACTIONS[notebook])
             if problem:
                 problems.append(problem)
+            else:
+                times = _latencies(page, *INTERACTIONS[notebook])
+                if any(t != t for t in times):  # NaN: a move that never redrew
+                    problems.append(
+                        f"a change of {INTERACTIONS[notebook][1]!r} did not redraw (move "
+                        f"{len(times)} of 20; earlier moves took {times[:-1]} ms)"
+                    )
+                else:
+                    times = sorted(times)
+                    entry["median_ms"] = round(times[len(times) // 2], 1)
+                    entry["p95_ms"] = round(times[int(0.95 * (len(times) - 1))], 1)
+        print(f"{notebook}: {entry}")
+        _report(notebook, entry)
         problems += [f"page error: {e}" for e in sorted(set(errors)) if e not in KNOWN_PAGE_ERRORS]
         if _sha(NOTEBOOKS / notebook) != on_disk:
             problems.append("presenting changed the notebook on disk")

@@ -97,6 +97,26 @@ def test_multi_select_starts_with_everything_picked_and_shows_labels() -> None:
     assert control.rows == 2
 
 
+def test_picked_rows_of_a_multi_select_look_picked_not_disabled() -> None:
+    """Chromium greys out the picked rows of an unfocused list, which read as disabled. A
+    LiveFigure with a pick-several list carries one CSS rule giving picked rows the course's
+    blue with white text (the gradient is what Chromium honours there)."""
+    from course.ui.widgets import MULTI_SELECT_CSS, multi_select
+
+    control = multi_select({"small": "Small-scale", "large": "Large-scale"}, "Scale")
+    assert "course-multi-select" in control._dom_classes
+    live = LiveFigure(lambda scale: _bars(len(scale)), {"scale": control})
+    styles = [c for c in live.children if isinstance(c, w.HTML) and "<style>" in c.value]
+    assert len(styles) == 1, "the rule is injected once per widget"
+    css = styles[0].value
+    assert css == MULTI_SELECT_CSS
+    assert ".widget-select-multiple select option:checked" in css
+    assert "background: #0072B2 linear-gradient" in css and "color: #FFFFFF" in css
+    assert styles[0].layout.display == "none", "the style widget takes no room"
+    plain = LiveFigure(_bars, {"n": w.IntSlider(value=2)})
+    assert not any(isinstance(c, w.HTML) and "<style>" in c.value for c in plain.children)
+
+
 # --- the option palette: ordered, colour-blind safe, neighbours told apart --------------------
 
 # Machado, Oliveira & Fernandes (2009), severity 1.0, applied to linear RGB.

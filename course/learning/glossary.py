@@ -20,9 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from course.engine.paths import DATA_DIR
 from course.learning.references import MarkdownText, cite, load_references, read_text_table
+from course.ui.tables import table_view
 
 GLOSSARY_CSV: Path = DATA_DIR / "glossary.csv"
 COLUMNS = ("term", "definition", "lesson", "source")
@@ -107,6 +109,15 @@ def glossary_table(lesson: str | int | None = None) -> pd.DataFrame:
         frame = frame.loc[frame["lesson"] == _lesson_id(lesson)]
     frame = frame.sort_values("term", key=lambda s: s.str.casefold())
     return frame.loc[:, ["term", "definition", "lesson"]].reset_index(drop=True)
+
+
+def glossary_view(lesson: str | int | None = None) -> Styler:
+    """:func:`glossary_table` as a lesson shows it: whole definitions (pandas would cut them
+    after 50 characters with "..."), wrapped, left-aligned, plain headers, no row numbers."""
+    frame = glossary_table(lesson).rename(
+        columns={"term": "Term", "definition": "Definition", "lesson": "Lesson"}
+    )
+    return table_view(frame, index=False)
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:

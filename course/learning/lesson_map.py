@@ -181,14 +181,16 @@ def lesson_map_html(folder: str | Path = NOTEBOOKS_DIR) -> str:
     for row in frame.itertuples(index=False):
         link = f'<a href="{html.escape(row.file)}">{html.escape(row.title)}</a>'
         rows.append(
-            f"<tr><td>{row.id}</td><td>{link}</td><td style='text-align:right'>{row.minutes}</td>"
+            f"<tr><td>{row.id}</td><td style='text-align:left'>{link}</td>"
+            f"<td style='text-align:right'>{row.minutes}</td>"
             f"<td style='text-align:right'>{row.cumulative_minutes}</td>"
             f"<td>{html.escape(row.prerequisites)}</td></tr>"
         )
     total = int(frame["minutes"].sum()) if len(frame) else 0
     return (
         "<table class='course-lesson-map'>"
-        "<thead><tr><th>Lesson</th><th>Title</th><th>Minutes</th><th>Running total</th>"
+        "<thead><tr><th>Lesson</th><th style='text-align:left'>Title</th><th>Minutes</th>"
+        "<th>Running total</th>"
         "<th>Builds on</th></tr></thead><tbody>"
         + "".join(rows)
         + f"</tbody><tfoot><tr><td></td><td><b>Total</b></td>"
@@ -356,13 +358,42 @@ def study_plan_figure(minutes_per_session: int, folder: str | Path = NOTEBOOKS_D
             hovertemplate=f"{row.id} {html.escape(row.title)}<br>{row.minutes} min<extra></extra>",
         )
     n_sessions = int(plan["session"].max()) if len(plan) else 0
+    longer = int((plan["minutes"] > minutes_per_session).sum())
     fig.update_layout(
         barmode="stack",
-        title=f"{n_sessions} sessions of up to {minutes_per_session} minutes",
+        title=study_plan_title(n_sessions, minutes_per_session, longer),
         yaxis_title="Minutes",
         showlegend=False,
+        xaxis={"tickangle": 0} if n_sessions <= 8 else {},
+        shapes=[
+            {
+                "type": "line",
+                "xref": "paper",
+                "x0": 0,
+                "x1": 1,
+                "y0": minutes_per_session,
+                "y1": minutes_per_session,
+                "line": {"color": "#555555", "dash": "dash", "width": 2},
+            }
+        ],
     )
     return fig
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``plural(1, "session")`` -> "1 session"; ``plural(2, "session")`` -> "2 sessions"."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def study_plan_title(sessions: int, minutes_per_session: int, longer: int = 0) -> str:
+    """The planner's title, in correct English for any count ("1 session", "2 sessions"), and
+    saying why a bar may rise above the session length (a lesson is never split)."""
+    title = f"{plural(sessions, 'session')} of up to {plural(minutes_per_session, 'minute')}"
+    if longer:
+        who = "1 lesson is" if longer == 1 else f"{longer} lessons are"
+        gets = "gets a session" if longer == 1 else "get a session each"
+        title += f"<br><sup>{who} longer than that and {gets} (a lesson is never split)</sup>"
+    return title
 
 
 def progress_overview(
@@ -396,7 +427,7 @@ def progress_overview_html(
     for row in frame.itertuples(index=False):
         last = "-" if pd.isna(row.last_activity) else f"{row.last_activity:%Y-%m-%d %H:%M}"
         rows.append(
-            f"<tr><td>{row.id}</td><td>{html.escape(row.title)}</td>"
+            f"<tr><td>{row.id}</td><td style='text-align:left'>{html.escape(row.title)}</td>"
             f"<td style='text-align:right'>{row.attempted}</td>"
             f"<td style='text-align:right'>{row.correct}</td><td>{last}</td></tr>"
         )
@@ -409,7 +440,8 @@ def progress_overview_html(
     if int(frame["attempted"].sum()) == 0:
         note = "No answers recorded yet. " + note
     return (
-        "<table class='course-progress'><thead><tr><th>Lesson</th><th>Title</th>"
+        "<table class='course-progress'><thead><tr><th>Lesson</th>"
+        "<th style='text-align:left'>Title</th>"
         "<th>Questions tried</th><th>Answered correctly</th><th>Last activity (UTC)</th>"
         f"</tr></thead><tbody>{''.join(rows)}</tbody></table><p>{note}</p>"
     )

@@ -45,7 +45,7 @@ from course.learning.content import (
     placeholders,
 )
 from course.learning.quiz import MultipleChoice
-from course.ui.figures import count_bar
+from course.ui.figures import count_bar, legend_below
 from course.ui.theme import OFF_LADDER_COLOURS, PALETTE, option_colour
 from course.ui.widgets import multi_select
 
@@ -88,6 +88,7 @@ TEXTS: Final = LessonTexts(
         "explorer_title": dict.fromkeys(("one", "many"), placeholders("count", "start", "end")),
         "table_caption": dict.fromkeys(("one", "many"), placeholders("count", "mark")),
         "table_empty": TEXT,
+        "figure_empty": TEXT,
         "uncertain_tooltip": TEXT,
         "responses_title": TEXT,
     },
@@ -103,12 +104,6 @@ SCALE_TOOLS: Final = TEXTS.view("scale_tools")
 
 UNCERTAIN_MARK: Final = "†"
 """Mark put after a table cell whose value the data flags as a judgement call."""
-
-#: Legend under the chart, in rows: the plot keeps the full width, so the actor labels stay
-#: horizontal and readable on a projector (a legend at the side squeezes them into a slant).
-_LEGEND_BELOW: Final[Mapping[str, Any]] = MappingProxyType(
-    {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0.0}
-)
 
 #: Table columns and the data columns whose ``uncertain`` flag marks them.
 _TABLE_FLAGS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
@@ -218,20 +213,15 @@ def explorer_figure(
         colour_order=SCALES,
         title=_counted("explorer_title", len(chosen), start=start, end=end),
         labels={**ACTOR_TYPE_LABELS, **SCALE_LABELS, "scale": "Scale"},
+        horizontal=True,
+        empty_message=TEXTS.get("figure_empty"),
     )
     for trace, scale in zip(fig.data, SCALES, strict=True):
         trace.update(
-            x=trace.y,
-            y=trace.x,
-            orientation="h",
             marker_color=SCALE_COLOURS[scale],
             hovertemplate=f"%{{y}}: %{{x}} {SCALE_LABELS[scale].lower()}<extra></extra>",
         )
-    fig.update_layout(
-        xaxis_title="",
-        yaxis={"title": "", "autorange": "reversed"},
-        legend={**_LEGEND_BELOW, "traceorder": "normal"},
-    )
+    fig.update_layout(xaxis_title="Incidents", yaxis_title="")
     return fig
 
 
@@ -375,10 +365,8 @@ def responses_by_actor_figure(joined: pd.DataFrame) -> go.Figure:
     for trace, code in zip(fig.data, RESPONSE_OPTIONS, strict=True):
         on_ladder = code.isdigit()
         trace.marker.color = option_colour(int(code)) if on_ladder else OFF_LADDER_COLOURS[code]
-    fig.update_layout(
-        yaxis_title="Responses", height=620, legend={**_LEGEND_BELOW, "traceorder": "normal"}
-    )
-    return fig
+    fig.update_layout(yaxis_title="Responses")
+    return legend_below(fig, plot_height=420, below_axis_px=70)
 
 
 # --- Classification questions built from the data ----------------------------------------------

@@ -78,7 +78,9 @@ from typing import Final, NamedTuple
 import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
+from course.engine.countries import country_name
 from course.engine.data import (
     ACTOR_TYPES,
     ATTRIBUTION_LEVELS,
@@ -106,7 +108,8 @@ from course.engine.labels import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice
-from course.ui.figures import count_bar
+from course.ui.figures import count_bar, legend_below, level_ticks
+from course.ui.tables import table_view
 from course.ui.theme import BAND_COLOURS, PALETTE
 from course.ui.widgets import dropdown
 
@@ -129,12 +132,16 @@ __all__ = [
     "builder_result",
     "convincingness",
     "evidence_table",
+    "evidence_view",
     "false_flag_figure",
     "false_flag_summary",
+    "false_flag_view",
     "false_flags",
     "level_table",
+    "level_view",
     "posture_by_actor_table",
     "self_check_question",
+    "table_view",
     "years_to_attribution",
 ]
 
@@ -474,6 +481,40 @@ def level_table(*, attack_scale: str = "large", host_state: str = "sponsor") -> 
     return pd.DataFrame(rows)
 
 
+def evidence_view() -> Styler:
+    """:func:`evidence_table` as the lesson shows it: plain headers, the level in words, whole
+    meanings (the evidence codes stay in :func:`evidence_table` for code and tests)."""
+    table = evidence_table()
+    shown = pd.DataFrame(
+        {
+            "Evidence": table["what it is"],
+            "Level once public": [ATTRIBUTION_LABELS[v] for v in table["level once public"]],
+            "Can be kept secret": table["can be kept secret"],
+            "What it means": table["meaning"],
+        }
+    )
+    return table_view(shown, index=False)
+
+
+def level_view(*, attack_scale: str = "large", host_state: str = "sponsor") -> Styler:
+    """:func:`level_table` as the lesson shows it: each level in words with its code in the data
+    (the lesson teaches the codes), plain headers, whole cells."""
+    table = level_table(attack_scale=attack_scale, host_state=host_state)
+    shown = pd.DataFrame(
+        {
+            "Level": [ATTRIBUTION_LABELS[v] for v in table["level"]],
+            "Code in the data": table["level"],
+            "Reached by": table["reached by"],
+            "Attribution": table["attribution"],
+            "Public evidence": table["public evidence"],
+            "Public case": table["public case"],
+            "In public": table["in public"],
+            "Options carried": table["options carried"],
+        }
+    )
+    return table_view(shown, index=False).format(precision=2)
+
+
 # --- The widget: controls in, figure and HTML out ------------------------------------------------
 
 BUILDER_DEFAULTS: Final[Mapping[str, object]] = MappingProxyType(
@@ -743,6 +784,36 @@ def false_flags(incidents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFram
     return disguised.sort_values(["start_year", "id"])[columns].reset_index(drop=True)
 
 
+def false_flag_view(flags: pd.DataFrame) -> Styler:
+    """The table of :func:`false_flags` as the lesson shows it: the operation, who really acted
+    and the mask it wore (whole, as that is the point of the table), the host country by name,
+    the years, and the strongest attribution in words."""
+    missing = sorted(
+        {"name", "actor", "host_state", "start_year", "first_response_year", "attribution",
+         "attribution_year"} - set(flags.columns)
+    )  # fmt: skip
+    if missing:
+        raise ValueError(f"flags: missing column(s) {', '.join(missing)}; use false_flags()")
+
+    def year(value: object) -> str:
+        return "-" if pd.isna(value) else str(int(value))  # type: ignore[arg-type]
+
+    shown = pd.DataFrame(
+        {
+            "Operation": flags["name"],
+            "Who really acted, and the mask": flags["actor"],
+            "From": [country_name(str(c)) for c in flags["host_state"]],
+            "Started": [year(v) for v in flags["start_year"]],
+            "First response by a state": [year(v) for v in flags["first_response_year"]],
+            "Strongest public attribution": [
+                ATTRIBUTION_LABELS[str(v)] for v in flags["attribution"]
+            ],
+            "Reached in": [year(v) for v in flags["attribution_year"]],
+        }
+    )
+    return table_view(shown, index=False)
+
+
 def false_flag_figure(table: pd.DataFrame) -> go.Figure:
     """A timeline per disguised operation: start, first public response by a state, and the
     year the strongest attribution was reached (coloured by that level). ``table`` comes from
@@ -799,14 +870,15 @@ def false_flag_figure(table: pd.DataFrame) -> go.Figure:
         name=TEXTS.get("false_flag_figure", "response"),
         hovertemplate="%{y}<br>first response %{x}<extra></extra>",
     )
+    span = max(ends + starts) - min(ends + starts)
     fig.update_layout(
         title=TEXTS.get("false_flag_figure", "title"),
-        xaxis={"title": "Year", "dtick": 1},
-        yaxis={"title": ""},
-        height=max(420, 48 * len(names) + 200),
-        legend={"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        xaxis={"title": "Year", "dtick": 1 if span <= 8 else 2, "tickformat": "d"},
+        yaxis={"title": "", **level_ticks(names, width=34)},
     )
-    return fig
+    # Names wrap onto up to three lines, so each operation gets a row tall enough for them.
+    lines = max(len(textwrap.wrap(n, width=34)) for n in names) if names else 1
+    return legend_below(fig, plot_height=max(300, (18 * lines + 16) * len(names)))
 
 
 def false_flag_summary(flags: pd.DataFrame) -> str:
@@ -850,9 +922,9 @@ def attribution_by_actor_figure(incidents: pd.DataFrame) -> go.Figure:
         order=list(ACTOR_TYPES),
         colour_order=list(ATTRIBUTION_LEVELS),
         title=TEXTS.get("attribution_by_actor_title"),
-        labels={**ACTOR_TYPE_LABELS, **ATTRIBUTION_LABELS, "actor_type": "Actor type",
+        labels={**ACTOR_TYPE_LABELS, **ATTRIBUTION_LABELS, "actor_type": "",
                 "attribution": "Strongest attribution"},
-    )  # fmt: skip
+    ).update_layout(yaxis_title="Incidents")  # fmt: skip
 
 
 def posture_by_actor_table(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -865,8 +937,8 @@ def posture_by_actor_table(incidents: pd.DataFrame) -> pd.DataFrame:
     table = table.reindex(index=list(ACTOR_TYPES), columns=list(HOST_POSTURES), fill_value=0)
     table.index = [ACTOR_TYPE_LABELS[a] for a in table.index]
     table.columns = [HOST_POSTURE_LABELS[p] for p in table.columns]
-    table.index.name = "actor type"
-    table.columns.name = "host state"
+    table.index.name = "Who attacked"
+    table.columns.name = "How the host state behaved"
     return table
 
 

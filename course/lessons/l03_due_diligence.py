@@ -59,7 +59,9 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from pandas.io.formats.style import Styler
 
+from course.engine.countries import country_name
 from course.engine.data import HOST_POSTURES, RESPONSE_OPTIONS
 from course.engine.escalation import (
     HOST_STATES,
@@ -77,6 +79,7 @@ from course.engine.labels import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.figures import count_axis, legend_below, level_ticks
 from course.ui.tables import table_view  # re-exported: lessons 04-09 import it from here
 from course.ui.theme import PALETTE, option_colour
 from course.ui.widgets import dropdown
@@ -101,10 +104,12 @@ __all__ = [
     "diagnosis_controls",
     "diagnosis_figure",
     "legal_ladder_table",
+    "legal_ladder_view",
     "normalise_answer",
     "options_by_posture",
     "options_by_posture_figure",
     "requests_to_hosts",
+    "requests_view",
     "self_check",
     "self_check_question",
     "table_view",
@@ -544,6 +549,15 @@ def legal_ladder_table() -> pd.DataFrame:
     ).set_index("rung")
 
 
+def legal_ladder_view() -> Styler:
+    """:func:`legal_ladder_table` as the lesson shows it: headers in plain capitals, every cell
+    whole and wrapped."""
+    table = legal_ladder_table()
+    table.columns = [c[:1].upper() + c[1:] for c in table.columns]
+    table.index.name = "Rung"
+    return table_view(table)
+
+
 _LADDER: Final = RESPONSE_OPTIONS[:7]
 
 
@@ -589,15 +603,15 @@ def options_by_posture_figure(joined: pd.DataFrame) -> go.Figure:
             marker_color=option_colour(number),
             hovertemplate=f"{_option_label(number)}<br>%{{x}}: %{{y}} responses<extra></extra>",
         )
+    biggest = int(table.sum(axis=0).max()) if table.size else 0
     fig.update_layout(
         barmode="stack",
         title=TEXTS.get("options_by_posture_title"),
-        xaxis_title="Host state's posture towards the incident",
-        yaxis_title="Responses",
+        xaxis={"title": "Host state's posture towards the incident", **level_ticks(x)},
+        yaxis={"title": "Responses", **count_axis(biggest)},
         legend_title_text="Option",
-        height=540,
     )
-    return fig
+    return legend_below(fig, plot_height=400, below_axis_px=110)
 
 
 def requests_to_hosts(joined: pd.DataFrame) -> pd.DataFrame:
@@ -618,6 +632,42 @@ def requests_to_hosts(joined: pd.DataFrame) -> pd.DataFrame:
     _require_columns(joined, ("option", *columns))
     requests = joined.loc[joined["option"].astype(str) == "1", list(columns)]
     return requests.sort_values(["date", "incident_id"]).reset_index(drop=True)
+
+
+_STOPPED_WORDS: Final[Mapping[str, str]] = MappingProxyType(
+    {"yes": "Yes", "no": "No", "unknown": "Not known"}
+)
+
+
+def _countries(codes: object) -> str:
+    """ "US" -> "United States"; several codes joined by ";" -> their names joined by ", "."""
+    return ", ".join(country_name(c.strip()) for c in str(codes).split(";") if c.strip())
+
+
+def requests_view(joined: pd.DataFrame) -> Styler:
+    """:func:`requests_to_hosts` as the lesson shows it: the incident by name, countries by
+    name, the host's posture and whether the activity stopped in words, every description
+    whole (it is where students find what was asked and of whom)."""
+    _require_columns(joined, ("name",))
+    requests = requests_to_hosts(joined)
+    names = joined.drop_duplicates("incident_id").set_index("incident_id")["name"]
+    shown = pd.DataFrame(
+        {
+            "Incident": [names[i] for i in requests["incident_id"]],
+            "Date": requests["date"],
+            "Who asked": [_countries(c) for c in requests["responder"]],
+            "Host state": [_countries(c) for c in requests["host_state"]],
+            "Host's posture": [HOST_POSTURE_LABELS[str(p)] for p in requests["host_posture"]],
+            "Activity stopped": [_STOPPED_WORDS[str(v)] for v in requests["stopped"]],
+            "What was asked, and what happened": requests["description"],
+        }
+    )
+    # Dates stay on one line; the description gets the room, so rows stay short.
+    return (
+        table_view(shown, index=False)
+        .set_properties(subset=["Date"], **{"white-space": "nowrap"})
+        .set_properties(subset=["What was asked, and what happened"], **{"min-width": "24em"})
+    )
 
 
 # --------------------------------------------------------------------------------------------

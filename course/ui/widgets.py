@@ -83,7 +83,10 @@ class LiveFigure(w.VBox):
             boxes,
             layout=w.Layout(grid_template_columns=f"repeat({layout_columns}, minmax(0, 1fr))"),
         )
-        super().__init__([grid, self.status, self.output, self.details])
+        children: list[w.Widget] = [grid, self.status, self.output, self.details]
+        if any(isinstance(c, w.SelectMultiple) for c in self.controls.values()):
+            children.insert(0, multi_select_style())
+        super().__init__(children)
 
     def _on_change(self, _change: dict[str, Any]) -> None:
         self.refresh()
@@ -115,10 +118,34 @@ def dropdown(options: Mapping[str, Any] | list[Any], value: Any, description: st
     )
 
 
+MULTI_SELECT_CLASS = "course-multi-select"
+#: Picked rows of a pick-several list in the course's blue with white text, focused or not.
+#: Chromium greys out the picked rows of a list that does not have the focus, which reads as
+#: "disabled"; the gradient is needed because Chromium ignores a plain background colour there.
+MULTI_SELECT_CSS = (
+    "<style>"
+    ".widget-select-multiple select option:checked,"
+    ".widget-select-multiple select:focus option:checked,"
+    ".widget-select-multiple select:not(:focus) option:checked {"
+    "background: #0072B2 linear-gradient(0deg, #0072B2 0%, #0072B2 100%) !important;"
+    "color: #FFFFFF !important; -webkit-text-fill-color: #FFFFFF;}"
+    ".widget-select-multiple select option { padding: 2px 6px; }"
+    "</style>"
+)
+
+
+def multi_select_style() -> w.HTML:
+    """An invisible HTML widget holding :data:`MULTI_SELECT_CSS`; :class:`LiveFigure` shows it
+    (once per widget) whenever one of its controls is a pick-several list."""
+    return w.HTML(MULTI_SELECT_CSS, layout=w.Layout(display="none"))
+
+
 def multi_select(labels: Mapping[str, str], description: str) -> w.SelectMultiple:
     """A list to pick several codes from, showing their labels; everything picked at first (the
-    static figure's view) and every row visible, so nothing hides behind a scroll bar."""
-    return w.SelectMultiple(
+    static figure's view) and every row visible, so nothing hides behind a scroll bar. Picked
+    rows look picked (blue, white text: :data:`MULTI_SELECT_CSS`, added by the LiveFigure that
+    shows the list), not greyed out as if disabled."""
+    control = w.SelectMultiple(
         options=[(label, code) for code, label in labels.items()],
         value=tuple(labels),
         rows=len(labels),
@@ -126,6 +153,8 @@ def multi_select(labels: Mapping[str, str], description: str) -> w.SelectMultipl
         style={"description_width": "initial"},
         layout=w.Layout(width="auto"),
     )
+    control.add_class(MULTI_SELECT_CLASS)
+    return control
 
 
 def slider(
