@@ -230,6 +230,7 @@ def case_figure(view: CaseView) -> go.Figure:
         marker_color=option_colour(view.option),
         text=[f"{result.contributions[f]:.1f}" for f in factors],
         textposition="outside",
+        textfont={"size": 15},
         cliponaxis=False,
         hovertemplate="%{y}: %{x:.1f} points<extra></extra>",
         showlegend=False,
@@ -243,6 +244,7 @@ def case_figure(view: CaseView) -> go.Figure:
         },
         text=[f"{a.risk:.0f} ({a.band})" for _, a in scored],
         textposition="outside",
+        textfont={"size": 15},
         cliponaxis=False,
         hovertemplate="%{x}: %{y:.1f} of 100<extra></extra>",
         showlegend=False,
@@ -454,7 +456,7 @@ class CaseStudyExplorer(w.VBox):
                 options=[(TARGET_LABELS[t], t) for t in TARGETS],
                 value=defaults["target"],
                 description="Measure hits",
-                style=style,
+                style={**style, "button_width": "auto"},
             ),
             "collateral_damage": slider(0.0, 0.0, 1.0, 0.05, "Harm to third parties"),
             "exit_conditions": w.Checkbox(
@@ -463,7 +465,9 @@ class CaseStudyExplorer(w.VBox):
             "power_ratio": slider(1.0, 0.25, 8.0, 0.25, "Your strength ÷ theirs"),
         }
         self._holding = False
-        self.reset_button = w.Button(description="Reset to the data", icon="undo")
+        self.reset_button = w.Button(
+            description="Reset to the data", icon="undo", layout=w.Layout(width="auto")
+        )
         self.reset_button.on_click(lambda _: self.reset())
         self.status = w.HTML()
         self.output = w.Output(layout=w.Layout(width="100%"))
@@ -476,7 +480,7 @@ class CaseStudyExplorer(w.VBox):
             layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 1fr))", width="100%"),
         )
         super().__init__(
-            [relevant[0], grid, self.reset_button, self.status, self.output, self.details]
+            [relevant[0], grid, w.HBox([self.reset_button]), self.status, self.output, self.details]
         )
         self.add_class("course-case-study")
         self.refresh()

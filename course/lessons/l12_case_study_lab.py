@@ -1078,6 +1078,7 @@ class CaseStudyLab(w.VBox):
                 value=d["attack_scale"],
                 description=label["attack_scale"],
                 style=style,
+                layout=w.Layout(width="auto"),  # whole labels, not "Large·"
             ),
             "attribution": slider(d["attribution"], 0.0, 1.0, 0.05, label["attribution"]),
             "public_evidence": slider(
@@ -1088,13 +1089,14 @@ class CaseStudyLab(w.VBox):
                 value=d["host_state"],
                 description=label["host_state"],
                 style=style,
+                layout=w.Layout(width="auto"),
             ),
             "power_ratio": slider(d["power_ratio"], 0.25, 8.0, 0.25, label["power_ratio"]),
             "target": w.ToggleButtons(
                 options=[(TARGET_LABELS[t], t) for t in TARGETS],
                 value=d["target"],
                 description=label["target"],
-                style=style,
+                style={**style, "button_width": "auto"},
             ),
             "collateral_damage": slider(0.0, 0.0, 1.0, 0.05, label["collateral_damage"]),
             "exit_conditions": w.Checkbox(
@@ -1120,7 +1122,9 @@ class CaseStudyLab(w.VBox):
         self._holding = False
         self.view: LabView | None = None
         self.figure: go.Figure | None = None
-        self.reset_button = w.Button(description="Reset to the data")  # no icon: works offline
+        self.reset_button = w.Button(  # no icon: works offline; auto width: the label fits
+            description="Reset to the data", layout=w.Layout(width="auto")
+        )
         self.reset_button.on_click(lambda _: self.reset())
         self.case = w.HTML()
         self.status = w.HTML()
