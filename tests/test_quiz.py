@@ -540,3 +540,21 @@ def test_pick_question_finds_by_id_and_names_the_allowed_ids() -> None:
     assert pick_question(questions, "98.q2") is questions[1]
     with pytest.raises(ValueError, match=r"qid: unknown question '98.q3'; allowed: 98.q1, 98.q2"):
         pick_question(questions, "98.q3")
+
+
+def test_as_counts_reads_every_shape_and_names_what_is_wrong() -> None:
+    from course.learning.quiz.counts import as_counts
+
+    def problem(name: str, **values: object) -> str:
+        return f"{name} {sorted(values.items())}"
+
+    series = pd.Series({"US": 3, "GB": 0, "AU": 2})
+    assert as_counts(series, problem) == {"US": 3, "AU": 2}
+    assert as_counts(series.to_frame("n"), problem) == {"US": 3, "AU": 2}
+    assert as_counts({"US": 1.0}, problem) == {"US": 1}
+    assert as_counts(pd.DataFrame({"a": [1], "b": [2]}), problem).startswith("several_columns")
+    assert as_counts([1, 2], problem) == "not_counts [('type', 'list')]"
+    assert as_counts({"US": 1.5}, problem).startswith("not_a_number")
+    assert as_counts({"US": True}, problem).startswith("not_a_number")
+    named = as_counts({"XX": 1}, problem, known={"US", "GB"})
+    assert named.startswith("not_a_responder") and "'GB', 'US'" in named

@@ -7,8 +7,6 @@ escalation model at import, so they follow the data and the model when either ch
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
@@ -17,6 +15,7 @@ from course.engine.data import responses_with_incidents, scenario_for
 from course.engine.escalation import assess
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
+from course.learning.quiz.counts import as_counts
 
 __all__ = [
     "CROWDED_MIN",
@@ -113,21 +112,7 @@ EXPECTED_RISE: Final = round(risk_rise(), 2)
 
 def _as_counts(answer: Any) -> dict[str, int] | str:
     """A Series or dict of responder -> count as {"GB": 15, ...} without zeros, or why not."""
-    if isinstance(answer, pd.DataFrame):
-        if answer.shape[1] != 1:
-            return _say("several_columns")
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, Mapping):
-        return _say("not_counts", type=type(answer).__name__)
-    counts: dict[str, int] = {}
-    for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return _say("not_a_number", responder=repr(key), value=repr(value))
-        if value:
-            counts[str(key)] = counts.get(str(key), 0) + int(value)
-    return counts
+    return as_counts(answer, _say)
 
 
 def _check_responder_counts(answer: Any) -> tuple[bool, str]:

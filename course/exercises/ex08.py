@@ -7,8 +7,6 @@ escalation model at import, so they follow the data and the model when either ch
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
@@ -18,6 +16,7 @@ from course.engine.data import load_incidents, responses_with_incidents, scenari
 from course.engine.escalation import assess
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
+from course.learning.quiz.counts import as_counts
 from course.lessons.l08_option5_sanctions import CASE_STUDY, OPTION
 
 __all__ = [
@@ -113,26 +112,8 @@ EXPECTED_RISE: Final = round(_RISES["rise"], 2)
 
 def _as_counts(answer: Any) -> dict[str, int] | str:
     """A Series or dict of responder -> count as {"US": 33, ...} without zeros, or why not."""
-    if isinstance(answer, pd.DataFrame):
-        if answer.shape[1] != 1:
-            return _say("task2", "several_columns")
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, Mapping):
-        return _say("task2", "not_counts", type=type(answer).__name__)
     known = set(_JOINED["responder"].astype(str))
-    counts: dict[str, int] = {}
-    for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return _say("task2", "not_a_number", responder=repr(key), value=repr(value))
-        code = str(key)
-        if code not in known:
-            examples = ", ".join(repr(c) for c in list(EXPECTED_BY_RESPONDER)[:3])
-            return _say("task2", "not_a_responder", key=repr(key), examples=examples)
-        if value:
-            counts[code] = counts.get(code, 0) + int(value)
-    return counts
+    return as_counts(answer, lambda name, **values: _say("task2", name, **values), known=known)
 
 
 def _check_counts(answer: Any) -> tuple[bool, str]:

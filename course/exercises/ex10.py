@@ -7,8 +7,6 @@ escalation model at import, so they follow the data and the model when either ch
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
@@ -18,6 +16,7 @@ from course.engine.escalation import Scenario, assess
 from course.engine.labels import ACTOR_TYPE_LABELS, LEGAL_BASIS_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
+from course.learning.quiz.counts import as_counts
 from course.lessons.l10_option7_military_retaliation import OPTION, option7_responses
 
 __all__ = [
@@ -108,21 +107,7 @@ _STRIKE_BASIS: Final = assess(
 
 def _as_counts(answer: Any) -> dict[str, int] | str:
     """A Series or dict of responder -> count as {"US": 2, ...} without zeros, or why not."""
-    if isinstance(answer, pd.DataFrame):
-        if answer.shape[1] != 1:
-            return _say("task2", "several_columns")
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, Mapping):
-        return _say("task2", "not_counts", type=type(answer).__name__)
-    counts: dict[str, int] = {}
-    for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return _say("task2", "not_a_number", responder=repr(key), value=repr(value))
-        if value:
-            counts[str(key)] = counts.get(str(key), 0) + int(value)
-    return counts
+    return as_counts(answer, lambda name, **values: _say("task2", name, **values))
 
 
 def _check_by_responder(answer: Any) -> tuple[bool, str]:
