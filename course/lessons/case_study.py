@@ -70,6 +70,7 @@ __all__ = [
     "case_html",
     "case_view",
     "incident_choices",
+    "starred_choices",
 ]
 
 CONTROL_FIELDS: Final = (
@@ -142,10 +143,16 @@ def incident_choices(option: int, joined: pd.DataFrame, incidents: pd.DataFrame)
     first), then the rest, so a lesson opens on its own option's real cases."""
     option = _require_option(option)
     used = set(joined.loc[joined["option"].astype(str) == str(option), "incident_id"])
-    frame = incidents.assign(used_here=incidents["id"].isin(used))
-    frame = frame.sort_values(["used_here", "start_year", "id"], ascending=[False, False, True])
+    return starred_choices(incidents, used)
+
+
+def starred_choices(incidents: pd.DataFrame, starred: set[str]) -> list[tuple[str, str]]:
+    """Dropdown entries ``(label, id)``, the ``starred`` incidents first (marked ★), each group
+    newest first: the one ordering the explorer and the case-study lab share."""
+    frame = incidents.assign(starred=incidents["id"].isin(starred))
+    frame = frame.sort_values(["starred", "start_year", "id"], ascending=[False, False, True])
     return [
-        (f"{'★ ' if r.used_here else ''}{r.name} ({r.start_year})", r.id)
+        (f"{'★ ' if r.starred else ''}{r.name} ({r.start_year})", r.id)
         for r in frame.itertuples(index=False)
     ]
 

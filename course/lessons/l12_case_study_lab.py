@@ -79,6 +79,7 @@ from course.lessons.case_study import (
     case_defaults,
     case_view,
     compare_with_history,
+    starred_choices,
 )
 from course.ui.theme import BAND_COLOURS, option_colour
 from course.ui.widgets import figure_output, slider
@@ -554,13 +555,7 @@ def lab_choices(joined: pd.DataFrame, incidents: pd.DataFrame) -> list[tuple[str
     """Dropdown entries ``(label, id)``: incidents where states combined two or more options
     first (starred), newest first, then all the others, newest first."""
     used = ladder_options_by_incident(joined)
-    combined = set(used[used.map(len) >= 2].index)
-    frame = incidents.assign(combined=incidents["id"].isin(combined))
-    frame = frame.sort_values(["combined", "start_year", "id"], ascending=[False, False, True])
-    return [
-        (f"{'★ ' if r.combined else ''}{r.name} ({r.start_year})", r.id)
-        for r in frame.itertuples(index=False)
-    ]
+    return starred_choices(incidents, set(used[used.map(len) >= 2].index))
 
 
 @dataclass(frozen=True)
