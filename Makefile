@@ -80,11 +80,29 @@ $(CHROMIUM):
 	  exit 1; \
 	fi
 
+# configurable-http-proxy for the whole-class JupyterHub test (tests/test_hub.py): from npm into
+# .venv/node, never globally. Needs Node.js 20+ (Debian/Ubuntu: apt-get install nodejs npm).
+CHP_VERSION := 5.3.0
+CHP := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+.PHONY: hub-proxy
+hub-proxy: $(CHP)
+$(CHP):
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  elif command -v sudo >/dev/null 2>&1; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  fi; }
+	@node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' 2>/dev/null || { \
+	  echo "make: configurable-http-proxy $(CHP_VERSION) needs Node.js 20+ and npm (Debian/Ubuntu: apt-get install nodejs npm)"; \
+	  exit 1; }
+	npm install --no-fund --no-audit --loglevel=error --prefix $(VENV)/node configurable-http-proxy@$(CHP_VERSION)
+
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check course tests scripts benchmarks
 
-test: $(VENV)/.test-installed $(CHROMIUM)
+test: $(VENV)/.test-installed $(CHROMIUM) $(CHP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check course tests scripts benchmarks
 	# tests/conftest.py points COURSE_PROGRESS_FILE at a temporary file for the whole run.
@@ -93,7 +111,24 @@ test: $(VENV)/.test-installed $(CHROMIUM)
 editions: $(VENV)/.lab-installed
 	$(BIN)/python scripts/make_editions.py --out build/editions
 
-bench: $(VENV)/.lab-installed
+# Static publications, offline, from one execution pass (build/executed, rerun only for what
+# changed): the course site (build/book/_build/html), a reveal.js deck per lesson
+# (build/slides) and a PDF per lesson and exercise notebook (build/handouts, Debian's chromium).
+.PHONY: book slides handouts
+book: $(VENV)/.test-installed
+	$(BIN)/python scripts/execute_notebooks.py
+	$(BIN)/python scripts/build_book.py
+
+slides: $(VENV)/.test-installed
+	$(BIN)/python scripts/execute_notebooks.py
+	$(BIN)/python scripts/build_decks.py
+
+handouts: $(VENV)/.test-installed $(CHROMIUM)
+	$(BIN)/python scripts/execute_notebooks.py
+	$(BIN)/python scripts/build_book.py
+	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/build_handouts.py
+
+bench: $(VENV)/.test-installed $(CHP)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
 
 clean:

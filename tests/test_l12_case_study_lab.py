@@ -4,6 +4,7 @@ exercise 12 (course.exercises.ex12)."""
 from __future__ import annotations
 
 import base64
+import json
 import re
 from urllib.parse import unquote
 
@@ -240,7 +241,7 @@ def test_the_lab_redraws_and_keeps_the_brief_current(
     first = app.figure
     app.controls["attribution"].value = 1.0
     assert app.figure is not first
-    assert app.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
+    assert app.output.shown == json.loads(app.figure.to_json()), "the page gets the new figure"
     app.reasoning.value = "Because the host refused."
     assert "Because the host refused." in l12.brief_markdown(app.view)
     for box in app.option_boxes.values():

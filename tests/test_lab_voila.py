@@ -12,7 +12,9 @@ unchanged.
 from __future__ import annotations
 
 import hashlib
+import html
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,13 +24,14 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 from playwright.sync_api import Browser
 
 from course.engine.data import load_incidents, responses_with_incidents
 from course.engine.paths import NOTEBOOKS_DIR
+from course.learning.lesson_map import read_lesson
 from course.lessons import l12_case_study_lab as l12
 
 pytestmark = pytest.mark.browser
@@ -43,7 +46,8 @@ KNOWN_PAGE_ERRORS = {
 KNOWN_EXTERNAL: set[str] = set()
 """Nothing: the course's `course-app` template drops the Font Awesome CDN links of Voila's
 default "lab" template (Voila's bundled JavaScript ships the icons)."""
-TEMPLATES = Path(__file__).resolve().parents[1] / "jupyter"  # holds voila/templates/course-app
+REPO = Path(__file__).resolve().parents[1]
+TEMPLATES = REPO / "jupyter"  # holds voila/templates/course-app
 FIGURE_JS = """() => [...document.querySelectorAll(
     '.course-case-study-lab .js-plotly-plot .main-svg')].map(svg => svg.innerHTML).join('|')"""
 
@@ -184,3 +188,62 @@ def test_a_team_completes_a_decision_and_downloads_its_brief(
     assert sorted(set(external) - KNOWN_EXTERNAL) == []
     assert [e for e in sorted(set(errors)) if e not in KNOWN_PAGE_ERRORS] == []
     assert hashlib.sha256(NOTEBOOK.read_bytes()).hexdigest() == on_disk
+
+
+def test_the_readme_app_badge_opens_the_lab_in_the_course_app_template(
+    tmp_path: Path,
+) -> None:
+    """The README's second Binder badge opens the lab through the Voila server extension of a
+    plain Jupyter server (what Binder runs): the path in the badge must render lesson 12 with the
+    course's `course-app` template (its assets, no Font Awesome CDN links), not Voila's default."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"\?urlpath=(voila/render/[^)\s]+)\)", readme)
+    assert found, (
+        "README.md has no Binder badge opening the lab in Voila (urlpath=voila/render/...)"
+    )
+    path = unquote(found.group(1))
+    assert path.startswith(f"voila/render/notebooks/{NOTEBOOK.name}?"), path
+    port = _free_port()
+    runtime = str(tmp_path / ".runtime")
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": runtime, "JUPYTER_PATH": str(TEMPLATES)}
+    command = [
+        str(Path(sys.executable).parent / "jupyter"),
+        "server",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=badge",
+        f"--ServerApp.root_dir={REPO}",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tmp_path)
+    try:
+        url = f"http://127.0.0.1:{port}/{path}&token=badge"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=120) as response:
+                    page = response.read().decode("utf-8")
+                break
+            except (urllib.error.URLError, ConnectionError):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(
+                        "the server did not answer:\n"
+                        + (tmp_path / "server.log").read_text()[-3000:]
+                    )
+                time.sleep(0.5)
+    finally:
+        os.kill(server.pid, signal.SIGTERM)  # stop it by its PID, nothing broader
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait(timeout=15)
+        log.close()
+    assert "voila/templates/course-app/static/" in page, "not rendered with the course-app template"
+    assert "fontawesome" not in page.lower(), "Voila's default template (Font Awesome from a CDN)"
+    assert html.escape(read_lesson(NOTEBOOK).title) in page, "the lesson did not render"
+    assert "application/vnd.jupyter.widget-view+json" in page, "the lab's widgets are missing"

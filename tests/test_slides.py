@@ -14,7 +14,8 @@ The template lives in `jupyter/voila/templates/course-slides` (found through JUP
 show that each check fails on the broken set-ups it guards against (e.g. SLIDES_TEMPLATE=reveal
 fails on CDN requests). The control each lesson moves is read from its notebook metadata
 (`course.interaction`), so a new lesson is covered without new test code. Median and p95 of the
-input-to-redraw latency over 20 moves are printed per lesson (`-s` shows them).
+latency from the input event to the figure's change over 20 moves are printed per lesson (`-s`
+shows them) and written to build/slides-report.json.
 """
 
 from __future__ import annotations
@@ -203,22 +204,51 @@ def _drive(page: Page, kind: str, label: str, value: str) -> str | None:
     return None
 
 
+#: Installed in every page before it loads: the time of each widget message the page sends to
+#: the kernel. A control sends its new value in the handler of the input event that changed it
+#: (a pointer move on a slider, a change on a menu), so the first send after arming is when the
+#: student's input happened; the drag Playwright performs around it is not counted.
+SEND_CLOCK_JS = """() => {
+  window.__sent = [];
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data !== 'string' || data.includes('comm_msg')) window.__sent.push(performance.now());
+    return send.call(this, data);
+  };
+}"""
+
 ARM_JS = """() => {
   const fig = () => [...document.querySelectorAll('section.present .jupyter-widgets .js-plotly-plot')]
       .map(n => [...n.querySelectorAll('.main-svg')].map(svg => svg.innerHTML).join('')).join('|');
   window.__lat = window.__lat || [];
+  window.__sent = [];
   const t0 = performance.now(), before = fig();
   const tick = () => {
-    if (fig() !== before) { window.__lat.push(performance.now() - t0); return; }
+    if (fig() !== before) {
+      const input = window.__sent.length ? window.__sent[0] : t0;
+      window.__lat.push(performance.now() - input);
+      return;
+    }
     if (performance.now() - t0 < 15000) requestAnimationFrame(tick); else window.__lat.push(NaN);
   };
   requestAnimationFrame(tick);
 }"""
 
+#: Waits until the page has sent nothing for 300 ms, so the next move starts from a quiet page
+#: (the updates of the last drag's later positions must not be timed as the next move's).
+QUIET_JS = """() => new Promise(done => {
+  const check = () => {
+    const last = window.__sent.length ? window.__sent[window.__sent.length - 1] : 0;
+    if (performance.now() - last > 300) done(true); else setTimeout(check, 50);
+  };
+  setTimeout(check, 300);
+})"""
+
 
 def _latencies(page: Page, kind: str, label: str, value: str, moves: int = 20) -> list[float]:
-    """Milliseconds from just before each of ``moves`` control changes to the figure's change
-    (measured in the page, one animation frame at a time), on the slide left by ``_drive``."""
+    """Milliseconds from the input event of each of ``moves`` control changes (the page's first
+    widget message after it) to the figure's change (checked every animation frame), on the
+    slide left by ``_drive``; the page is quiet before each move."""
     scope = page.locator("section.present")
     page.evaluate("() => { window.__lat = []; }")
     if kind == "select":
@@ -234,6 +264,7 @@ def _latencies(page: Page, kind: str, label: str, value: str, moves: int = 20) -
         else:
             box.locator("select").select_option(label=other if move % 2 == 0 else value)
         page.wait_for_function("n => window.__lat.length >= n", arg=move + 1, timeout=20_000)
+        page.evaluate(QUIET_JS)
         if page.evaluate("() => Number.isNaN(window.__lat[window.__lat.length - 1])"):
             break  # reported by the caller; no need to wait out the other moves
     return page.evaluate("() => window.__lat")
@@ -267,6 +298,7 @@ def test_lesson_presents_as_live_slides(voila: str, browser: Browser, notebook: 
             and external.append(r.url)
         ),
     )
+    context.add_init_script(f"({SEND_CLOCK_JS})()")
     page = context.new_page()
     page.on("pageerror", lambda e: errors.append(str(e)))
     problems: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from itertools import pairwise
 
 import ipywidgets
@@ -11,7 +12,8 @@ import plotly.io as pio
 import pytest
 
 from course.ui import theme
-from course.ui.widgets import LiveFigure, figure_output
+from course.ui.plotly_view import PlotlyView
+from course.ui.widgets import LiveFigure
 
 
 def test_apply_theme_sets_the_default_template() -> None:
@@ -49,13 +51,27 @@ def _bars(n: int) -> go.Figure:
     return go.Figure(go.Bar(x=list(range(n)), y=[1] * n), layout={"title": f"{n} bars"})
 
 
-def test_figure_output_is_one_plotly_display() -> None:
-    output = figure_output(_bars(3))
-    assert output["output_type"] == "display_data"
-    plot = output["data"]["application/vnd.plotly.v1+json"]
-    assert list(plot["data"][0]["x"]) == [0, 1, 2]
-    assert plot["layout"]["title"]["text"] == "3 bars"
-    assert output["data"]["text/plain"] == "<plotly figure: 3 bars>"
+def test_plotly_view_holds_the_figure_as_json_with_its_title_and_alt_text() -> None:
+    figure = _bars(3)
+    figure.update_layout(meta={"alt": "Three bars of height one"})
+    view = PlotlyView(figure)
+    assert list(view.shown["data"][0]["x"]) == [0, 1, 2]
+    assert view.shown["layout"]["title"]["text"] == "3 bars"
+    assert view.shown["layout"]["meta"]["alt"] == "Three bars of height one"
+    assert view.config["responsive"] is True
+    json.dumps(view.get_state()["figure"])  # what the comm sends must be plain JSON
+    with pytest.raises(TypeError, match="figure: got dict"):
+        view.show({"data": []})
+
+
+def test_plotly_view_script_redraws_in_place_and_names_the_plot() -> None:
+    """The browser half: one plot per view, redrawn with Plotly.react (never newPlot), an
+    accessible name from layout.meta.alt, and a message where plotly.js cannot be had."""
+    script = PlotlyView._esm
+    assert "Plotly.react(" in script and "newPlot" not in script
+    assert 'setAttribute("aria-label"' in script and "meta.alt" in script
+    assert "no_plotly_message" in script
+    assert "http" not in script, "the view fetches nothing"
 
 
 def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
@@ -63,16 +79,12 @@ def test_live_figure_follows_its_control_and_reports_bad_input() -> None:
     live = LiveFigure(_bars, {"n": control}, describe=lambda n: f"<b>{n}</b>")
     control.value = 4  # what a drag does
     assert len(live.figure.data[0].x) == 4
-    assert len(live.output.outputs) == 1, "one figure, swapped in place, never piling up"
-    shown = live.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]
-    assert len(shown["data"][0]["x"]) == 4
+    assert len(live.output.shown["data"][0]["x"]) == 4, "the page gets the new figure"
     assert live.details.value == "<b>4</b>"
     control.value = -1
     assert "allowed: 0 or more" in live.status.value
     assert len(live.figure.data[0].x) == 4, "the last good figure stays"
-    assert (
-        len(live.output.outputs[0]["data"]["application/vnd.plotly.v1+json"]["data"][0]["x"]) == 4
-    )
+    assert len(live.output.shown["data"][0]["x"]) == 4
     control.value = 3
     assert live.status.value == ""
     assert len(live.figure.data[0].x) == 3

@@ -7,8 +7,6 @@ escalation model at import, so they follow the data and the model when either ch
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
@@ -18,6 +16,7 @@ from course.engine.escalation import OPTIONS, Scenario, assess
 from course.engine.labels import LEGAL_BASIS_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
+from course.learning.quiz.counts import as_counts
 
 __all__ = [
     "COUNTERMEASURE_INCIDENT",
@@ -111,24 +110,15 @@ _EXPULSION_BASIS: Final = assess(
 
 def _as_counts(answer: Any) -> dict[str, int] | str:
     """A Series or dict of option -> count as {"3": 13, ...} without zeros, or why not."""
-    if isinstance(answer, pd.DataFrame):
-        if answer.shape[1] != 1:
-            return _say("several_columns")
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, Mapping):
-        return _say("not_counts", type=type(answer).__name__)
-    counts: dict[str, int] = {}
-    for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return _say("not_a_number", option=repr(key), value=repr(value))
-        option = str(int(key)) if isinstance(key, numbers.Integral) else str(key)
-        if option not in RESPONSE_OPTIONS:
-            return _say("not_an_option", key=repr(key), options=", ".join(RESPONSE_OPTIONS))
-        if value:
-            counts[option] = counts.get(option, 0) + int(value)
-    return counts
+
+    def problem(name: str, **values: Any) -> str:
+        if name == "not_a_number":  # this task words the key as an option
+            return _say(name, option=values["responder"], value=values["value"])
+        if name == "not_a_responder":
+            return _say("not_an_option", key=values["key"], options=", ".join(RESPONSE_OPTIONS))
+        return _say(name, **values)
+
+    return as_counts(answer, problem, known=RESPONSE_OPTIONS)
 
 
 def _check_sponsor_counts(answer: Any) -> tuple[bool, str]:

@@ -7,8 +7,6 @@ escalation model at import, so they follow the data and the model when either ch
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping
 from typing import Any, Final
 
 import pandas as pd
@@ -18,6 +16,7 @@ from course.engine.escalation import assess
 from course.engine.labels import HOST_POSTURE_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
+from course.learning.quiz.counts import as_counts
 
 __all__ = [
     "EXPECTED_AGAINST_THE_ODDS",
@@ -110,26 +109,16 @@ _WRONG_RISES: Final = {
 
 def _as_counts(answer: Any) -> dict[str, int] | str:
     """A Series or dict of outcome -> count as {"arrested": 29, ...} without zeros, or why not."""
-    if isinstance(answer, pd.DataFrame):
-        if answer.shape[1] != 1:
-            return _say("task2", "several_columns")
-        answer = answer.iloc[:, 0]
-    if isinstance(answer, pd.Series):
-        answer = answer.to_dict()
-    if not isinstance(answer, Mapping):
-        return _say("task2", "not_counts", type=type(answer).__name__)
-    counts: dict[str, int] = {}
-    for key, value in answer.items():
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            return _say("task2", "not_a_number", outcome=repr(key), value=repr(value))
-        outcome = str(key)
-        if outcome not in RESPONSE_OUTCOMES:
-            return _say(
-                "task2", "not_an_outcome", key=repr(key), outcomes=", ".join(RESPONSE_OUTCOMES)
-            )
-        if value:
-            counts[outcome] = counts.get(outcome, 0) + int(value)
-    return counts
+
+    def problem(name: str, **values: Any) -> str:
+        if name == "not_a_number":  # this task words the key as an outcome
+            return _say("task2", name, outcome=values["responder"], value=values["value"])
+        if name == "not_a_responder":
+            outcomes = ", ".join(RESPONSE_OUTCOMES)
+            return _say("task2", "not_an_outcome", key=values["key"], outcomes=outcomes)
+        return _say("task2", name, **values)
+
+    return as_counts(answer, problem, known=RESPONSE_OUTCOMES)
 
 
 def _check_outcome_counts(answer: Any) -> tuple[bool, str]:

@@ -316,24 +316,43 @@ def content_file(lesson_id: str, folder: Path | None = None) -> Path:
 def _parse(path: Path, mtime_ns: int) -> LessonContent:
     del mtime_ns  # part of the cache key only: an edited file is read again
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        source = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ContentError(f"{_display(path)}: cannot be read ({error})") from None
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise ContentError(
+            f"{_display(path)}: line {line}: not UTF-8 text ({error.reason}); save the file as "
+            "UTF-8 (allowed: UTF-8 only)"
+        ) from None
+    if source.strip() and not source.endswith("\n"):
+        # Every editor and yaml.dump end a file with a line break; a file without one was most
+        # likely cut short (a half-written save or copy), and YAML would read the rest silently.
+        last = source.count("\n") + 1
+        raise ContentError(
+            f"{_display(path)}: line {last}: the file does not end with a line break, so it may "
+            "be cut short (a half-written save?); check its end against the repository's copy, "
+            "then end it with a newline"
+        )
+    try:
+        raw = yaml.load(source, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as error:
         raise ContentError(f"{_display(path)}: not valid YAML: {error}") from None
     if not isinstance(raw, dict):
         raise ContentError(f"{_display(path)}: the file must be a mapping with 'lesson' at the top")
+    expected = path.name[:2]
+    if "lesson" in raw and str(raw["lesson"]) != expected:
+        # Checked first: a wrong lesson id would otherwise be reported as every question id
+        # "not belonging to" it.
+        raise ContentError(
+            f"{_display(path)}: field 'lesson': {str(raw['lesson'])!r} does not match the file "
+            f"name; allowed: {expected!r}"
+            + ("" if isinstance(raw["lesson"], str) else f" (in quotes: lesson: '{expected}')")
+        )
     try:
-        content = LessonContent.model_validate(raw)
+        return LessonContent.model_validate(raw)
     except ValidationError as error:
         raise ContentError(_format_errors(path, raw, error)) from None
-    expected = path.name[:2]
-    if content.lesson != expected:
-        raise ContentError(
-            f"{_display(path)}: field 'lesson': {content.lesson!r} does not match the file "
-            f"name; allowed: {expected!r}"
-        )
-    return content
 
 
 def load_content_file(path: str | Path) -> LessonContent:
@@ -363,12 +382,22 @@ def _lesson_of(item_id: str) -> str:
 
 def question_text(qid: str) -> ChoiceQuestionText:
     """The authored text of self-check question ``qid`` ("02.q1")."""
-    return lesson_content(_lesson_of(qid)).question(qid)
+    path = content_file(_lesson_of(qid))
+    lesson = load_content_file(path)
+    try:
+        return lesson.question(qid)
+    except ContentError as error:
+        raise ContentError(f"{_display(path)}: field 'questions': {error}") from None
 
 
 def task_text(task_id: str) -> TaskText:
     """The authored text of exercise task ``task_id`` ("ex02.task1")."""
-    return lesson_content(_lesson_of(task_id)).task(task_id)
+    path = content_file(_lesson_of(task_id))
+    lesson = load_content_file(path)
+    try:
+        return lesson.task(task_id)
+    except ContentError as error:
+        raise ContentError(f"{_display(path)}: field 'tasks': {error}") from None
 
 
 def text(lesson_id: str, key: str) -> Any:

@@ -58,8 +58,9 @@ from course.engine.labels import (
     RESPONSE_OUTCOME_LABELS,
     SCALE_LABELS,
 )
+from course.ui.plotly_view import PlotlyView
 from course.ui.theme import BAND_COLOURS, option_colour
-from course.ui.widgets import figure_output, slider
+from course.ui.widgets import slider
 
 __all__ = [
     "CONTROL_FIELDS",
@@ -113,7 +114,10 @@ def _require_option(option: object) -> int:
 
 
 def _incident_row(incidents: pd.DataFrame, incident_id: object) -> pd.Series:
-    rows = incidents.loc[incidents["id"] == incident_id]
+    if isinstance(incident_id, str):
+        rows = incidents.loc[incidents["id"] == incident_id]
+    else:  # a list would reach pandas' == and fail with "Lengths must match to compare"
+        rows = incidents.iloc[:0]
     if rows.empty:
         raise ValueError(
             f"incident: {incident_id!r} is not an incident id in data/incidents.csv; allowed: "
@@ -477,7 +481,7 @@ class CaseStudyExplorer(w.VBox):
         )
         self.reset_button.on_click(lambda _: self.reset())
         self.status = w.HTML()
-        self.output = w.Output(layout=w.Layout(width="100%"))
+        self.output = PlotlyView()
         self.details = w.HTML()
         for name, control in self.controls.items():
             control.observe(self._on_incident if name == "incident" else self._on_change, "value")
@@ -535,7 +539,7 @@ class CaseStudyExplorer(w.VBox):
             return False
         self.status.value = ""
         self.figure = case_figure(self.view)
-        self.output.outputs = (figure_output(self.figure),)
+        self.output.show(self.figure)
         self.details.value = case_html(self.view)
         return True
 

@@ -323,7 +323,7 @@ def request_risk_table() -> pd.DataFrame:
 
 
 def _reply(reply: str) -> Mapping[str, str]:
-    if reply not in REPLY_ANSWERS:
+    if not isinstance(reply, str) or reply not in REPLY_ANSWERS:
         raise ValueError(f"reply: got {reply!r}; allowed: {', '.join(REPLIES)}")
     return REPLY_ANSWERS[reply]
 

@@ -565,7 +565,7 @@ def timeline_choices(joined: pd.DataFrame, min_responders: int = 2) -> list[tupl
 
 def _statements(incident: str, joined: pd.DataFrame) -> pd.DataFrame:
     rows = diplomatic_responses(joined)
-    rows = rows.loc[rows["incident_id"] == incident]
+    rows = rows.loc[rows["incident_id"] == incident] if isinstance(incident, str) else rows[:0]
     if rows.empty:
         allowed = ", ".join(repr(i) for _, i in timeline_choices(joined)[:3])
         raise ValueError(

@@ -568,9 +568,10 @@ def run_simulation(**values: Any) -> Simulation:
     merged = {**SIMULATOR_DEFAULTS, **values}
     merged["openings"] = _openings_key(merged["openings"])
     try:
-        return _cached(**merged)
-    except TypeError as err:  # an unhashable value in a control: say which field
-        raise ValueError(f"simulator input is not a plain value: {err}") from None
+        hash(tuple(merged.values()))
+    except TypeError:  # a list where a plain value belongs: run uncached, so the model's own
+        return _cached.__wrapped__(**merged)  # checks name the field and the allowed values
+    return _cached(**merged)
 
 
 def simulation_figure(**values: Any) -> go.Figure:

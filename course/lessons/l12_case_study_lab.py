@@ -68,12 +68,14 @@ from course.engine.labels import (
 from course.engine.packages import (
     ADD_ON_ABOVE,
     ADD_ON_SHARE,
+    MAX_RISK,
     PackageAssessment,
     combine,
     package_risk,
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.learning.quiz.base import shown
 from course.lessons.case_study import (
     TARGET_LABELS,
     case_defaults,
@@ -81,8 +83,9 @@ from course.lessons.case_study import (
     compare_with_history,
     starred_choices,
 )
+from course.ui.plotly_view import PlotlyView
 from course.ui.theme import BAND_COLOURS, option_colour
-from course.ui.widgets import figure_output, slider
+from course.ui.widgets import slider
 
 __all__ = [
     "LADDER",
@@ -354,11 +357,24 @@ def table_view(frame: pd.DataFrame, *, index: bool = False):
 # --------------------------------------------------------------------------------------------
 
 
+def _rule_risks(first: float, second: float, third: float) -> dict[str, float]:
+    """The three made-up risks, each checked and named by its slider (not "risks[0]")."""
+    risks = {"first": first, "second": second, "third": third}
+    for name, value in risks.items():
+        try:
+            package_risk([value])
+        except ValueError:
+            raise ValueError(
+                f"{name}: bad value {shown(value)}; allowed: a number from 0 to {MAX_RISK:g}"
+            ) from None
+    return {name: float(value) for name, value in risks.items()}
+
+
 def rule_figure(first: float, second: float, third: float) -> go.Figure:
     """Three measures' own risks and the package they make: the riskiest part plus a quarter of
     each other part's risk above 10, against what a plain sum would give."""
-    risks = {"first": first, "second": second, "third": third}
-    total = package_risk(list(risks.values()))  # validates every value
+    risks = _rule_risks(first, second, third)
+    total = package_risk(list(risks.values()))
     texts = TEXTS.view("rule_figure")
     names = TEXTS.view("rule_figure", "measures")
     top_key = max(risks, key=lambda k: risks[k])
@@ -429,7 +445,7 @@ def rule_figure(first: float, second: float, third: float) -> go.Figure:
 
 def describe_rule(first: float, second: float, third: float) -> str:
     """The sum behind :func:`rule_figure`, in one sentence of HTML."""
-    risks = sorted((first, second, third), reverse=True)
+    risks = sorted(_rule_risks(first, second, third).values(), reverse=True)
     total = package_risk(risks)
     parts = " + ".join(
         f"{ADD_ON_SHARE:g} × ({r:.0f} − {ADD_ON_ABOVE:g})"
@@ -593,10 +609,15 @@ def lab_view(decision: Decision, *, incidents: pd.DataFrame, joined: pd.DataFram
         raise ValueError(f"decision: bad value {decision!r}; allowed: a Decision")
     if not decision.options:
         raise ValueError("options: nothing picked; allowed: one or more of the options 1-7")
-    rows = incidents.loc[incidents["id"] == decision.incident]
+    rows = (
+        incidents.loc[incidents["id"] == decision.incident]
+        if isinstance(decision.incident, str)
+        else incidents.iloc[:0]
+    )
     if rows.empty:
         raise ValueError(
-            f"incident: {decision.incident!r} is not an incident id in data/incidents.csv"
+            f"incident: {shown(decision.incident)} is not an incident id in data/incidents.csv; "
+            f"allowed: an id from its 'id' column, such as {incidents['id'].iloc[0]!r}"
         )
     package = combine(assess(s) for s in decision.scenarios())
     history = joined.loc[joined["incident_id"] == decision.incident].sort_values(
@@ -1123,7 +1144,7 @@ class CaseStudyLab(w.VBox):
         self.reset_button.on_click(lambda _: self.reset())
         self.case = w.HTML()
         self.status = w.HTML()
-        self.output = w.Output(layout=w.Layout(width="100%"))
+        self.output = PlotlyView()
         self.result = w.HTML()
         self.debrief = w.HTML()
         self.download = w.HTML()
@@ -1231,7 +1252,7 @@ class CaseStudyLab(w.VBox):
         self.status.value = ""
         self.case.value = case_summary_html(view)
         self.figure = lab_figure(view)
-        self.output.outputs = (figure_output(self.figure),)
+        self.output.show(self.figure)
         self.result.value = result_html(view)
         self.debrief.value = debrief_html(view)
         self.download.value = download_links(view)

@@ -3,7 +3,8 @@
 Why this shape: a widget's behaviour must be testable without a browser. So every widget in the
 course is a *pure function* of its inputs (``build(**values) -> figure``, ``describe(**values) ->
 HTML``) that lives in a ``course`` module with unit tests; this module only connects controls to
-it and swaps the one figure in place (no flicker, no figure piling up under the cell).
+it and hands each new figure to one :class:`~course.ui.plotly_view.PlotlyView`, which the
+browser redraws in place (no flicker, no figure piling up under the cell).
 
 Errors from the pure function (a ValueError naming the field) are shown in the widget's status
 line instead of crashing the lesson.
@@ -20,7 +21,8 @@ from typing import Any
 
 import ipywidgets as w
 import plotly.graph_objects as go
-import plotly.io as pio
+
+from course.ui.plotly_view import PlotlyView
 
 Build = Callable[..., go.Figure]
 Describe = Callable[..., str]
@@ -31,28 +33,12 @@ def control_values(controls: Mapping[str, w.ValueWidget]) -> dict[str, Any]:
     return {name: control.value for name, control in controls.items()}
 
 
-def figure_output(figure: go.Figure) -> dict[str, Any]:
-    """``figure`` as one notebook output (plotly's own MIME type), for an Output widget.
-
-    Why not ``go.FigureWidget``: plotly 7's widget view draws before JupyterLab attaches it to
-    the page, so it keeps plotly's fallback width of 700 px instead of filling the lesson; the
-    MIME renderer sizes the figure to the output area, exactly like the static figure beside it.
-    """
-    bundle = pio.renderers["plotly_mimetype"].to_mimebundle(figure.to_dict())
-    title = figure.layout.title.text or "figure"
-    return {
-        "output_type": "display_data",
-        "data": {**bundle, "text/plain": f"<plotly figure: {title}>"},
-        "metadata": {},
-    }
-
-
 class LiveFigure(w.VBox):
     """Controls + a figure (+ optional HTML description) kept in step with a pure function.
 
     ``LiveFigure(build, controls, describe=None)`` shows the controls above the figure. Each
-    control change calls ``build(**values)`` and replaces the one figure in place (a single
-    output, swapped in one message: no flicker, nothing piling up); ``describe`` (optional)
+    control change calls ``build(**values)`` and the page redraws its one figure in place
+    (``Plotly.react``: no flicker, nothing piling up); ``describe`` (optional)
     returns HTML shown under the figure (a table, an explanation). ``figure`` is the figure now
     shown. ``refresh()`` is what a control change runs, public so tests and lessons can drive
     the widget from code.
@@ -72,8 +58,7 @@ class LiveFigure(w.VBox):
         self.status = w.HTML()
         self.details = w.HTML()
         self.figure = build(**control_values(self.controls))
-        self.output = w.Output(layout=w.Layout(width="100%"))
-        self.output.outputs = (figure_output(self.figure),)
+        self.output = PlotlyView(self.figure)
         if describe is not None:
             self.details.value = describe(**control_values(self.controls))
         for control in self.controls.values():
@@ -102,7 +87,7 @@ class LiveFigure(w.VBox):
             return False
         self.status.value = ""
         self.figure = figure
-        self.output.outputs = (figure_output(figure),)
+        self.output.show(figure)
         self.details.value = details
         return True
 

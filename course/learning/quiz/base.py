@@ -8,6 +8,7 @@ import html
 import math
 import os
 import re
+import reprlib
 import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
@@ -31,6 +32,9 @@ _LOOK: dict[str, tuple[str, str, str, str]] = {
 }
 _BLANK_PROGRAMMATIC = "Replace `None` with your answer, then run the cell again."
 _BLANK_WIDGET = "Give an answer first, then press Check."
+UNCHECKABLE = "Your answer could not be checked"
+"""Start of the last-resort feedback for an answer no check foresaw (an object whose ``repr``
+or iteration fails). The property tests make sure ordinary values never get it."""
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -62,6 +66,23 @@ def normalise_text(text: str) -> str:
     folded = folded.strip(" .,;:!?'\"“”‘’()")
     folded = re.sub(r"^(?:the|a|an) ", "", folded)
     return " ".join(folded.split())
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring = _SHOWN.maxother = 60
+_SHOWN.maxlist = _SHOWN.maxtuple = _SHOWN.maxset = _SHOWN.maxfrozenset = _SHOWN.maxdict = 6
+
+
+def shown(value: object) -> str:
+    """A short ``repr`` of a student's answer for a feedback message.
+
+    Why: feedback quotes what the student gave ("'x' is not one of the options"), and a huge
+    string or table pasted by mistake must not turn the feedback into pages of text.
+    """
+    try:
+        return _SHOWN.repr(value)
+    except Exception:  # an object whose repr fails still gets feedback
+        return f"<{type(value).__name__} object>"
 
 
 def _fmt_number(value: float) -> str:
@@ -178,15 +199,22 @@ def _register(question: Question) -> None:
 
 
 def get_question(question_id: str) -> Question:
-    """The question or task registered under `question_id` (ValueError if unknown)."""
+    """The question or task registered under `question_id` (ValueError if unknown, TypeError
+    if it is not text)."""
+    if not isinstance(question_id, str):
+        raise TypeError(
+            f"question_id: must be text such as 'ex01.task2', got {type(question_id).__name__} "
+            f"{shown(question_id)}"
+        )
     try:
         return _REGISTRY[question_id]
     except KeyError:
-        close = difflib.get_close_matches(str(question_id), list(_REGISTRY), n=3)
+        close = difflib.get_close_matches(question_id, list(_REGISTRY), n=3)
         hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
         known = ", ".join(sorted(_REGISTRY)) or "none yet: run the cell that defines the tasks"
         raise ValueError(
-            f"question_id: no question or task {question_id!r} is defined.{hint} Known: {known}"
+            f"question_id: no question or task {shown(question_id)} is defined.{hint} "
+            f"Known: {known}"
         ) from None
 
 
@@ -308,9 +336,11 @@ class Question(ABC):
         try:
             status, message = self._evaluate(answer)
         except Exception as error:  # a student's odd answer must never crash the lesson
+            reason = str(error)
+            reason = reason if len(reason) <= 120 else reason[:117] + "..."
             status, message = (
                 "incorrect",
-                f"Your answer could not be checked ({type(error).__name__}: {error}). "
+                f"{UNCHECKABLE} (a {type(answer).__name__}: {type(error).__name__}: {reason}). "
                 "Check that it has the expected type.",
             )
         return Feedback(status, message, self.qid)

@@ -8,7 +8,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from course.learning.quiz.base import Feedback, Question, _require_text
+from course.learning.quiz.base import Feedback, Question, _require_text, shown
 
 # --------------------------------------------------------------------------- quiz
 
@@ -39,9 +39,16 @@ class Quiz:
     def check(self, answers: Mapping[str, Any]) -> list[Feedback]:
         """Check several answers at once, keyed by question id."""
         known = {q.qid: q for q in self.questions}
+        if not isinstance(answers, Mapping):
+            raise TypeError(
+                f"answers: must be a dict of question id -> answer, such as "
+                f"{{{next(iter(known))!r}: 2}}, got {type(answers).__name__} {shown(answers)}"
+            )
         unknown = [qid for qid in answers if qid not in known]
         if unknown:
-            raise ValueError(f"answers: unknown question id {unknown[0]!r}; known: {list(known)}")
+            raise ValueError(
+                f"answers: unknown question id {shown(unknown[0])}; known: {list(known)}"
+            )
         return [known[qid].check(answer) for qid, answer in answers.items()]
 
     def widget(self) -> widgets.Widget:

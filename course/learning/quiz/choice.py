@@ -19,7 +19,9 @@ from course.learning.quiz.base import (
     _tick_rows,
     _verb,
     normalise_text,
+    shown,
 )
+from course.learning.quiz.sets import _is_whole
 
 # --------------------------------------------------------------------------- multiple choice
 
@@ -129,10 +131,11 @@ class MultipleChoice(Question):
         """Option number for an answer item: 2, "2", or the choice text; None if unknown."""
         if isinstance(item, bool):
             return None
-        if isinstance(item, numbers.Real) and float(item).is_integer():
+        whole = isinstance(item, numbers.Real) and _is_whole(item)
+        if isinstance(item, numbers.Integral) or whole:
             number = int(item)
-        elif isinstance(item, str) and item.strip().isdigit():
-            number = int(item.strip())
+        elif isinstance(item, str) and item.strip().isascii() and item.strip().isdigit():
+            number = int(item.strip()) if len(item.strip()) < 10 else 0
         elif isinstance(item, str):
             folded = normalise_text(item)
             matches = [i for i, c in enumerate(self.choices, 1) if normalise_text(c) == folded]
@@ -151,7 +154,7 @@ class MultipleChoice(Question):
             return "incorrect", "Pick just one option, for example `2`."
         number = self._option_of(answer)
         if number is None:
-            return "incorrect", f"{answer!r} is not one of the options; {self._allowed()}."
+            return "incorrect", f"{shown(answer)} is not one of the options; {self._allowed()}."
         message = self.choice_feedback[number]
         if number in self.correct_options:
             return "correct", message
@@ -163,7 +166,7 @@ class MultipleChoice(Question):
         for item in items:
             number = self._option_of(item)
             if number is None:
-                return "incorrect", f"{item!r} is not one of the options; {self._allowed()}."
+                return "incorrect", f"{shown(item)} is not one of the options; {self._allowed()}."
             chosen.add(number)
         lines = [f"{self._describe(n)}: {self.choice_feedback[n]}" for n in sorted(chosen)]
         missing = self.correct_options - chosen

@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from course.learning.quiz.base import shown
+
 __all__ = ["as_counts"]
 
 Problem = Callable[..., str]
@@ -36,13 +38,24 @@ def as_counts(
         return problem("not_counts", type=type(answer).__name__)
     counts: dict[str, int] = {}
     for key, value in answer.items():
-        whole = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not whole or float(value) != int(value):
-            return problem("not_a_number", responder=repr(key), value=repr(value))
+        if not _whole(value):
+            return problem("not_a_number", responder=shown(key), value=shown(value))
         code = str(key)
         if known is not None and code not in known:
             examples = ", ".join(repr(k) for k in sorted(known)[:3])
-            return problem("not_a_responder", key=repr(key), examples=examples)
+            return problem("not_a_responder", key=shown(key), examples=examples)
         if value:
             counts[code] = counts.get(code, 0) + int(value)
     return counts
+
+
+def _whole(value: Any) -> bool:
+    """A count: 3, 3.0 or np.int64(3); not True, 2.5, NaN, an infinity or a text."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    if isinstance(value, numbers.Integral):
+        return True
+    try:
+        return float(value).is_integer()
+    except (OverflowError, ValueError):
+        return False

@@ -11,7 +11,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from course.learning.quiz.base import Question, Status, _fmt_number, _require_text
+from course.learning.quiz.base import Question, Status, _fmt_number, _require_text, shown
 
 # --------------------------------------------------------------------------- numeric
 
@@ -23,7 +23,10 @@ def _as_number(answer: Any, unit: str) -> float | str:
     if isinstance(answer, np.ndarray) and answer.ndim == 0:
         answer = answer.item()
     if isinstance(answer, numbers.Real):
-        return float(answer)
+        try:
+            return float(answer)
+        except OverflowError:
+            return f"{shown(answer)} is too large to be the answer"
     if isinstance(answer, str):
         text = answer.strip()
         if unit and text.lower().endswith(unit.lower()):
@@ -35,8 +38,8 @@ def _as_number(answer: Any, unit: str) -> float | str:
             text = text.replace(",", ".")
         try:
             return float(text)
-        except ValueError:
-            return f"{answer!r} is not a number; type digits only, like 3 or 2.5"
+        except (ValueError, OverflowError):
+            return f"{shown(answer)} is not a number; type digits only, like 3 or 2.5"
     return f"I expected a single number, not a {type(answer).__name__}"
 
 

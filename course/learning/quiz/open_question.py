@@ -19,6 +19,7 @@ from course.learning.quiz.base import (
     _md_lines,
     _require_text,
     _tick_rows,
+    shown,
 )
 from course.learning.quiz.sets import _as_items
 
@@ -93,11 +94,12 @@ class OpenQuestion(Question):
         ticked: set[int] = set()
         for item in items:
             if isinstance(item, bool) or not isinstance(item, numbers.Integral):
-                return "incorrect", f"{item!r} is not a rubric point number (1-{len(self.rubric)})."
+                points = len(self.rubric)
+                return "incorrect", f"{shown(item)} is not a rubric point number (1-{points})."
             if not 1 <= int(item) <= len(self.rubric):
                 return (
                     "incorrect",
-                    f"The rubric has points 1-{len(self.rubric)}; you ticked {item}.",
+                    f"The rubric has points 1-{len(self.rubric)}; you ticked {shown(item)}.",
                 )
             ticked.add(int(item))
         total = len(self.rubric)

@@ -11,7 +11,15 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from course.learning.quiz.base import Question, Status, _count, _require_text, _verb, normalise_text
+from course.learning.quiz.base import (
+    Question,
+    Status,
+    _count,
+    _require_text,
+    _verb,
+    normalise_text,
+    shown,
+)
 
 # --------------------------------------------------------------------------- sets
 
@@ -22,11 +30,34 @@ def _item_key(item: Any) -> Hashable:
         item = item.item()
     if isinstance(item, bool):
         return item
-    if isinstance(item, numbers.Real) and float(item).is_integer():
+    if isinstance(item, numbers.Integral):
+        return int(item)
+    if isinstance(item, numbers.Real) and _is_whole(item):
         return int(item)
     if isinstance(item, str):
         return normalise_text(item)
     return item
+
+
+MAX_NAMED = 8
+"""Wrong items named one by one in the feedback; the rest are counted, so a whole column pasted
+by mistake gives a short message."""
+
+
+def _is_whole(value: numbers.Real) -> bool:
+    """2.0 is the whole number 2; NaN, infinities and numbers too large for a float are not."""
+    try:
+        return float(value).is_integer()
+    except (OverflowError, ValueError):
+        return False
+
+
+def _hashable(key: Any) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
 
 
 def _as_items(answer: Any) -> list[Any] | str:
@@ -80,9 +111,10 @@ class SetAnswer(Question):
         super().__init__(qid, prompt, explanation=explanation, hint=hint)
 
     def _describe(self, key: Hashable, original: Any = None) -> str:
-        shown = original if original is not None else key
+        item = original if original is not None else key
+        text = item if isinstance(item, str) and len(item) <= 60 else shown(item)
         label = self._labels.get(key)
-        return f"{shown} ({label})" if label else f"{shown}"
+        return f"{text} ({label})" if label else f"{text}"
 
     def _evaluate(self, answer: Any) -> tuple[Status, str]:
         items = _as_items(answer)
@@ -90,16 +122,25 @@ class SetAnswer(Question):
             return "incorrect", items + "."
         given: dict[Hashable, Any] = {}
         for item in items:
-            given.setdefault(_item_key(item), item)
+            key = _item_key(item)
+            if not _hashable(key):
+                return "incorrect", (
+                    f"{shown(item)} is itself a collection; list single items, such as {{1, 2}}."
+                )
+            given.setdefault(key, item)
         extra = [k for k in given if k not in self._expected]
         missing = [k for k in dict.fromkeys(_item_key(i) for i in self.expected) if k not in given]
         if not extra and not missing:
             listed = ", ".join(self._describe(_item_key(i), i) for i in self.expected)
             return "correct", self._with_explanation(f"That's right: {listed}.")
         lines = []
-        for key in extra:
+        for key in extra[:MAX_NAMED]:
             why = self._why.get(key, "")
             lines.append(f"{self._describe(key, given[key])} does not belong. {why}".rstrip())
+        if len(extra) > MAX_NAMED:
+            more = len(extra) - MAX_NAMED
+            does = "does" if more == 1 else "do"
+            lines.append(f"... and {_count(more, 'more item')} that {does} not belong.")
         if missing:
             if self.reveal_missing:
                 names = ", ".join(self._describe(k, self._expected[k]) for k in missing)

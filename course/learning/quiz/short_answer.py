@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from course.learning.quiz.base import Question, Status, _require_text, normalise_text
+from course.learning.quiz.base import Question, Status, _require_text, normalise_text, shown
 
 # --------------------------------------------------------------------------- short answer
 
@@ -51,7 +51,7 @@ class ShortAnswer(Question):
         if folded in self.mistakes:
             return "incorrect", self._with_hint(self.mistakes[folded])
         return "incorrect", self._with_hint(
-            f"{str(answer).strip()!r} is not what I expected. Capitals and extra spaces don't "
+            f"{shown(str(answer).strip())} is not what I expected. Capitals and extra spaces don't "
             "matter, so check the word itself."
         )
 
