@@ -18,6 +18,7 @@ import timeit
 
 import numpy as np
 import pandas as pd
+from report import measure, write_result
 
 from course.engine.escalation import (
     ATTACK_SCALES,
@@ -88,6 +89,29 @@ def main(argv: list[str] | None = None) -> int:
 
     ok = t_assess < ASSESS_TARGET_US and min(rates.values()) >= MANY_TARGET_PER_S
     print("targets met" if ok else "TARGET MISSED")
+    rate = min(rates.values())
+    write_result(
+        "escalation",
+        [
+            measure(
+                "Escalation model: one assessment (`assess`)",
+                round(t_assess, 2),
+                "us",
+                target=f"< {ASSESS_TARGET_US:g} us",
+                met=t_assess < ASSESS_TARGET_US,
+                shown=f"{t_assess:.1f} us",
+            ),
+            measure(
+                "Escalation model: scenarios assessed per second (`assess_many`)",
+                round(rate),
+                "/s",
+                target=f">= {MANY_TARGET_PER_S:,.0f} /s",
+                met=rate >= MANY_TARGET_PER_S,
+                shown=f"{rate:,.0f} /s",
+            ),
+        ],
+        {"assess_us": t_assess, "slider_us": t_slider, "rates_per_s": rates},
+    )
     return 0 if ok or not args.check else 1
 
 

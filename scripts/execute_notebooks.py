@@ -21,7 +21,7 @@ How
 What the copies get for static use (the notebooks in the repository never change)
     - every plotly figure (``application/vnd.plotly.v1+json``) also gets a ``text/html``
       rendering made by ``plotly.io.to_html(..., include_plotlyjs=False)``: the page that shows
-      it ships plotly.js once; the figure ``<div>`` carries ``role="img"`` and an
+      it ships plotly.js once; the figure ``<div>`` carries ``role="figure"`` and an
       ``aria-label``: the figure's own alt text (``layout.meta.alt``, as the case-study figures
       set it) or one made from its title and axis titles;
     - ipywidgets outputs are dropped (a static page has no kernel; no widget state is kept)
@@ -160,7 +160,7 @@ def _figure_height(figure: dict[str, Any]) -> int:
 
 def figure_html(figure: dict[str, Any], div_id: str) -> str:
     """The figure as an HTML fragment that needs plotly.js on the page (not inlined), with its
-    alt text on the figure ``<div>`` (``role="img"``, ``aria-label``)."""
+    alt text on the figure ``<div>`` (``role="figure"``, ``aria-label``)."""
     import plotly.io as pio
 
     fragment = pio.to_html(
@@ -174,7 +174,7 @@ def figure_html(figure: dict[str, Any], div_id: str) -> str:
     )
     label = html.escape(figure_alt(figure), quote=True)
     marked = fragment.replace(
-        'class="plotly-graph-div"', f'class="plotly-graph-div" role="img" aria-label="{label}"', 1
+        'class="plotly-graph-div"', f'class="plotly-graph-div" role="figure" aria-label="{label}"', 1
     )
     if marked == fragment:
         raise ValueError(f"plotly.io.to_html gave no plotly-graph-div for {div_id}")

@@ -1,12 +1,24 @@
-"""Browser smoke test: each lesson runs in real JupyterLab in Debian's chromium.
+"""Browser smoke test: each lesson and each exercise notebook runs in real JupyterLab.
 
 nbval proves the kernel side runs; only a browser shows whether widgets and plotly figures
 actually render (a missing front-end extension, an anywidget mismatch or a CDN request blocked
 offline pass nbval but leave the student with "Loading widget..." or an empty box).
 
+Exercise notebooks run as committed, with their `# YOUR CODE HERE` blanks: a student who runs them
+before answering must see no error, every quiz widget drawn and one "Not answered yet" card per
+`check(...)` call.
+
 `make test` installs chromium with apt-get (never `playwright install`, which downloads a browser
-and fails offline). JupyterLab runs on a free loopback port over a temporary copy of the
-notebooks, so running cells never autosaves outputs into the repository.
+and fails offline). One JupyterLab (module scope) runs on a free loopback port over a temporary
+copy of the notebooks and exercises, so running cells never autosaves outputs into the
+repository; each notebook's kernel is shut down after its test. A page that requests anything
+from a host other than loopback fails its test (the offline guard in conftest.py covers the
+server and kernels; this covers what the page itself fetches). A failing test leaves a
+full-page screenshot under build/screenshots/ (conftest.py).
+
+Last, one lesson runs in JupyterLab's dark theme: its figures' text must still contrast with what
+is behind it, and axe-core (test_accessibility.py) scans the lesson's output area, not
+JupyterLab's own interface, for serious WCAG 2.1 AA violations.
 """
 
 from __future__ import annotations
@@ -22,12 +34,19 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, WebSocket
+from playwright.sync_api import Browser, Page, Request, WebSocket
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from test_accessibility import (
+    axe_violations,
+    contrast_ratio,
+    describe,
+)
 
 from course.engine.paths import EXERCISES_DIR, NOTEBOOKS_DIR
 from course.learning.lesson_map import lesson_paths, load_lessons
@@ -36,7 +55,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 RUN_TIMEOUT_S = 120
-FAILURE_SHOTS = Path(__file__).resolve().parent.parent / "build" / "browser-failures"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 #: One control per lesson that the smoke test moves, as a student would; the figure inside the
 #: same widget must then redraw. Read from each notebook's ``course.interaction`` metadata, so a
 #: new lesson is covered without new test code: (kind, label of the control, value to pick).
@@ -53,7 +72,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A JupyterLab server on loopback over a copy of the course; yields (base_url, token)."""
     if not Path(CHROMIUM).exists():
@@ -80,6 +99,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
         f"--LabApp.workspaces_dir={root / '.workspaces'}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        # window.jupyterapp, so the exercise tests open notebooks in one running JupyterLab
+        # instead of starting the whole application again for each (about 5 s each).
+        "--LabApp.expose_app_in_browser=True",
     ]
     if os.geteuid() == 0:
         command.append("--allow-root")
@@ -149,8 +171,6 @@ def _run_all_and_wait(page: Page, notebook: str) -> None:
             time.sleep(0.5)
         else:
             break
-    FAILURE_SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(FAILURE_SHOTS / f"{notebook}-timeout.png"), full_page=True)
     pytest.fail(f"{notebook}: cells did not all run within {RUN_TIMEOUT_S} s ({state})")
 
 
@@ -270,6 +290,66 @@ def _drive_control(page: Page, kind: str, label: str, value: str) -> str | None:
 
 
 LESSON_NAMES = [p.name for p in lesson_paths(NOTEBOOKS_DIR)]
+#: Every exercise notebook students get (tests/test_course_content.py checks that each lesson
+#: after the start page has one).
+EXERCISE_NAMES = sorted(p.name for p in EXERCISES_DIR.glob("*.ipynb"))
+CHECK_CALL = re.compile(r"^\s*check\(", re.MULTILINE)
+
+
+@dataclass
+class OpenNotebook:
+    """A notebook open in JupyterLab, with what its page received and requested meanwhile."""
+
+    page: Page
+    sent: KernelOutputs
+    external: list[str]
+
+
+@contextmanager
+def _open_notebook(
+    lab: tuple[str, str], browser: Browser, folder: str, notebook: str
+) -> Iterator[OpenNotebook]:
+    """Open `folder/notebook` in a fresh JupyterLab workspace; shut its kernel down afterwards."""
+    base, token = lab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    opened = OpenNotebook(page, KernelOutputs(), [])
+
+    def watch_socket(socket_: WebSocket) -> None:
+        socket_.on("framereceived", opened.sent.read)
+
+    def watch_request(request: Request) -> None:
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOOPBACK:
+            opened.external.append(request.url)
+
+    page.on("websocket", watch_socket)
+    page.on("request", watch_request)
+    try:
+        # A fresh workspace per notebook, so tabs of earlier notebooks are not restored beside it.
+        workspace = notebook.removesuffix(".ipynb").replace("_", "-")
+        url = f"{base}/lab/workspaces/{workspace}/tree/{folder}/{notebook}?reset&token={token}"
+        page.goto(url, timeout=60_000)
+        yield opened
+    finally:
+        context.close()
+        _shut_down_kernels(lab, f"{folder}/{notebook}")
+
+
+def _shut_down_kernels(lab: tuple[str, str], path: str) -> None:
+    """Stop the notebook's kernel, so the 26 notebooks do not keep 26 kernels in memory."""
+    base, token = lab
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(
+        urllib.request.Request(f"{base}/api/sessions", headers=headers)
+    ) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        if session.get("path") == path:
+            request = urllib.request.Request(
+                f"{base}/api/sessions/{session['id']}", headers=headers, method="DELETE"
+            )
+            urllib.request.urlopen(request, timeout=10).close()
 
 
 @pytest.mark.parametrize("notebook", LESSON_NAMES)
@@ -278,29 +358,202 @@ def test_lesson_runs_and_renders_in_jupyterlab(
     browser: Browser,
     notebook: str,
 ) -> None:
-    base, token = lab
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    sent = KernelOutputs()
-
-    def watch_socket(socket_: WebSocket) -> None:
-        socket_.on("framereceived", sent.read)
-
-    page.on("websocket", watch_socket)
-    try:
-        # A fresh workspace per lesson, so tabs of earlier lessons are not restored beside it.
-        workspace = notebook.removesuffix(".ipynb").replace("_", "-")
-        url = f"{base}/lab/workspaces/{workspace}/tree/notebooks/{notebook}?reset&token={token}"
-        page.goto(url, timeout=60_000)
+    with _open_notebook(lab, browser, "notebooks", notebook) as opened:
+        page = opened.page
         _run_all_and_wait(page, notebook)
-        problems = _problems_on_page(page, notebook, sent)
+        problems = _problems_on_page(page, notebook, opened.sent)
         if notebook in INTERACTIONS and not problems:
             problem = _drive_control(page, *INTERACTIONS[notebook])
             if problem:
                 problems.append(f"{notebook}: {problem}")
-        if problems:
-            FAILURE_SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(FAILURE_SHOTS / f"{notebook}.png"), full_page=True)
         assert problems == []
+        assert opened.external == [], f"{notebook}: requests to other hosts"
+
+
+FEEDBACK_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output .course-feedback')]
+    .map(n => [n.className, n.textContent.trim().slice(0, 120)])"""
+OPEN_JS = """async path => {
+    const app = window.jupyterapp;
+    await app.commands.execute('docmanager:open', {path});
+}"""
+CLOSE_ALL_JS = """async () => {
+    const app = window.jupyterapp;
+    for (const widget of app.shell.widgets('main')) {
+        if (widget.context) { widget.context.model.dirty = false; }  // no "save?" dialog
+    }
+    await app.commands.execute('application:close-all');
+}"""
+
+
+class SharedLab:
+    """One JupyterLab page for all exercise notebooks, opened one after another in it.
+
+    The browser's share of the work per notebook is mostly starting JupyterLab itself; the
+    exercises open as a student opens the next notebook in a running JupyterLab. Kernel frames
+    and outside requests are credited to the notebook currently under test.
+    """
+
+    def __init__(self, lab: tuple[str, str], browser: Browser) -> None:
+        base, token = lab
+        self.lab = lab
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.current = OpenNotebook(self.page, KernelOutputs(), [])
+        self.page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+        self.page.on("request", self._request)
+        url = f"{base}/lab/workspaces/exercises/tree/exercises?reset&token={token}"
+        self.page.goto(url, timeout=60_000)
+        self.page.wait_for_function("() => window.jupyterapp?.shell", timeout=60_000)
+        self.page.wait_for_selector(".jp-DirListing-item", timeout=60_000)
+
+    def _frame(self, payload: str | bytes) -> None:
+        self.current.sent.read(payload)
+
+    def _request(self, request: Request) -> None:
+        url = urlparse(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.hostname not in LOOPBACK:
+            self.current.external.append(request.url)
+
+    @contextmanager
+    def open(self, path: str) -> Iterator[OpenNotebook]:
+        """Open `path` as the only tab; close it and shut its kernel down afterwards."""
+        self.current = OpenNotebook(self.page, KernelOutputs(), [])
+        try:
+            self.page.evaluate(OPEN_JS, path)
+            notebooks = self.page.locator(".jp-Notebook")
+            notebooks.first.wait_for(timeout=60_000)
+            assert notebooks.count() == 1, "an earlier notebook is still open"
+            yield self.current
+        finally:
+            self.page.evaluate(CLOSE_ALL_JS)
+            self.page.wait_for_function(
+                "() => !document.querySelector('.jp-Notebook')", timeout=15_000
+            )
+            _shut_down_kernels(self.lab, path)
+
+
+@pytest.fixture(scope="module")
+def shared_lab(lab: tuple[str, str], browser: Browser) -> Iterator[SharedLab]:
+    shared = SharedLab(lab, browser)
+    try:
+        yield shared
     finally:
-        context.close()
+        shared.context.close()
+
+
+@pytest.mark.parametrize("notebook", EXERCISE_NAMES)
+def test_exercise_notebook_runs_blank_and_renders_in_jupyterlab(
+    shared_lab: SharedLab, notebook: str
+) -> None:
+    source = json.loads((EXERCISES_DIR / notebook).read_text(encoding="utf-8"))
+    checks = sum(
+        len(CHECK_CALL.findall("".join(cell["source"])))
+        for cell in source["cells"]
+        if cell["cell_type"] == "code"
+    )
+    assert checks, f"{notebook} calls check(...) nowhere: nothing to see rendered"
+    with shared_lab.open(f"exercises/{notebook}") as opened:
+        page = opened.page
+        _run_all_and_wait(page, notebook)
+        problems = _problems_on_page(page, notebook, opened.sent)
+        assert problems == []
+        cards = page.evaluate(FEEDBACK_JS)
+        assert len(cards) == checks, f"{notebook}: {checks} check(...) calls, feedback {cards}"
+        wrong = [text for cls, text in cards if "course-feedback-not_answered" not in cls]
+        assert wrong == [], f"{notebook}: a blank answer must read 'Not answered yet'"
+        assert all(text.startswith("○ Not answered yet") for _, text in cards), cards
+        assert opened.external == [], f"{notebook}: requests to other hosts"
+
+
+# --- the dark theme and the output area's accessibility ----------------------------------------
+
+#: A lesson with a live figure, opened in JupyterLab's dark theme (the first in the lesson map).
+DARK_LESSON = next(name for name in LESSON_NAMES if name in INTERACTIONS)
+FIGURE_TEXT_JS = """() => [...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]
+  .filter(plot => plot.querySelector('.main-svg')).map(plot => {
+    const clear = c => c === 'transparent' || /^rgba\\(.*,\\s*0\\)$/.test(c);
+    let behind = getComputedStyle(document.body).backgroundColor;
+    for (let n = plot.parentElement; n; n = n.parentElement) {
+      const c = getComputedStyle(n).backgroundColor;
+      if (!clear(c)) { behind = c; break; }
+    }
+    const texts = [...plot.querySelectorAll(
+        '.gtitle, .g-xtitle text, .g-ytitle text, .xtick text, .ytick text, .legendtext')]
+      .filter(t => t.textContent.trim())
+      .map(t => [t.textContent.trim().slice(0, 40), getComputedStyle(t).fill]);
+    return {paper: getComputedStyle(plot.querySelector('.main-svg')).backgroundColor,
+            behind, texts};
+  })"""
+
+
+def _rgba(css: str) -> tuple[float, float, float, float]:
+    """'rgb(1, 2, 3)' or 'rgba(1, 2, 3, 0.5)' as numbers (alpha 1 when not given)."""
+    numbers = [float(n) for n in re.findall(r"[\d.]+", css)]
+    if len(numbers) not in (3, 4):
+        raise ValueError(f"colour: got {css!r}; allowed: rgb(...) or rgba(...)")
+    return (*numbers[:3], numbers[3] if len(numbers) == 4 else 1.0)  # type: ignore[return-value]
+
+
+def _over(top: tuple[float, ...], below: tuple[float, ...]) -> tuple[float, float, float]:
+    """`top` painted over the opaque colour `below` (what the eye sees through a clear paper)."""
+    alpha = top[3]
+    return tuple(alpha * t + (1 - alpha) * b for t, b in zip(top[:3], below[:3], strict=True))
+
+
+@dataclass
+class DarkLesson:
+    """What lesson DARK_LESSON showed in the dark theme: figure text colours and axe's verdict."""
+
+    figures: list[dict]
+    violations: list[dict]
+    notebook_background: str
+
+
+@pytest.fixture(scope="module")
+def dark_lesson(shared_lab: SharedLab) -> Iterator[DarkLesson]:
+    page = shared_lab.page
+    change = "t => window.jupyterapp.commands.execute('apputils:change-theme', {theme: t})"
+    page.evaluate(change, "JupyterLab Dark")
+    try:
+        page.wait_for_function(
+            "() => document.body.dataset.jpThemeLight === 'false'", timeout=15_000
+        )
+        with shared_lab.open(f"notebooks/{DARK_LESSON}") as opened:
+            _run_all_and_wait(page, DARK_LESSON)
+            problems = _problems_on_page(page, DARK_LESSON, opened.sent)
+            assert problems == []
+            yield DarkLesson(
+                figures=page.evaluate(FIGURE_TEXT_JS),
+                violations=axe_violations(page, include=[".jp-Notebook .jp-OutputArea-output"]),
+                notebook_background=page.evaluate(
+                    "() => getComputedStyle(document.querySelector('.jp-Notebook')).backgroundColor"
+                ),
+            )
+    finally:
+        page.evaluate(change, "JupyterLab Light")  # the setting is saved on the server
+
+
+def test_contrast_check_fails_dark_text_on_a_clear_figure_in_the_dark_theme() -> None:
+    """The check below can fail: course text (#222) on a transparent paper over JupyterLab Dark."""
+    seen = _over(_rgba("rgba(255, 255, 255, 0)"), _rgba("rgb(17, 17, 17)"))
+    assert contrast_ratio(_rgba("rgb(34, 34, 34)")[:3], seen) < 1.5
+    assert contrast_ratio(_rgba("rgb(34, 34, 34)")[:3], (255, 255, 255)) > 15
+
+
+def test_figures_stay_readable_in_the_dark_theme(dark_lesson: DarkLesson) -> None:
+    """Figure text must contrast (WCAG AA, 4.5:1) with what is behind it in the dark theme."""
+    assert sum(_rgba(dark_lesson.notebook_background)[:3]) < 3 * 60, "the dark theme is not on"
+    assert dark_lesson.figures, f"{DARK_LESSON} drew no figure"
+    worst = (99.0, "")
+    for figure in dark_lesson.figures:
+        background = _over(_rgba(figure["paper"]), _rgba(figure["behind"]))
+        assert figure["texts"], "a figure without title or axis text"
+        for text, fill in figure["texts"]:
+            ratio = contrast_ratio(_rgba(fill)[:3], background)
+            worst = min(worst, (ratio, f"'{text}' {fill} on {background}"))
+    print(f"\ndark theme: lowest figure-text contrast {worst[0]:.1f}:1 ({worst[1]})")
+    assert worst[0] >= 4.5, f"figure text hard to read in the dark theme: {worst}"
+
+
+def test_lesson_output_has_no_serious_wcag_violation(dark_lesson: DarkLesson) -> None:
+    assert dark_lesson.violations == [], describe(dark_lesson.violations)

@@ -308,7 +308,7 @@ def test_lesson_page_shows_every_figure_with_alt_text(built: Built, source) -> N
     assert outputs >= figure_cells(source.path), "a figure cell gave no plotly figure"
     assert len(page.figures) >= outputs
     for figure in page.figures:
-        assert figure.get("role") == "img"
+        assert figure.get("role") == "figure"
         assert len(figure.get("aria-label", "").strip()) > 15, figure
 
 
@@ -453,3 +453,19 @@ def test_deck_draws_its_figure_offline(built: Built, browser) -> None:
     finally:
         page.close()
     assert failed == [] and errors == []
+
+
+def test_every_site_page_passes_axe(built: Built, browser) -> None:
+    """axe-core (WCAG 2.1 A/AA, serious and critical) on every page of the built site, served
+    from loopback; a page that asks another host for anything fails too."""
+    from test_accessibility import describe, scan_site
+
+    files = [  # pages, not the theme's template fragments in _static or the sources
+        page
+        for page in sorted(built.html.rglob("*.html"))
+        if not {"_static", "_sources"} & set(page.relative_to(built.html).parts)
+    ]
+    assert len(files) >= len(SOURCES), f"only {len(files)} pages in {built.html}"
+    results = scan_site(browser, files, built.html)
+    failing = {page: describe(found) for page, found in results.items() if found}
+    assert failing == {}, "\n".join(f"{page}:\n{text}" for page, text in failing.items())

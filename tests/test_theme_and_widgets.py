@@ -70,6 +70,7 @@ def test_plotly_view_script_redraws_in_place_and_names_the_plot() -> None:
     script = PlotlyView._esm
     assert "Plotly.react(" in script and "newPlot" not in script
     assert 'setAttribute("aria-label"' in script and "meta.alt" in script
+    assert 'setAttribute("role", "figure")' in script  # plotly's buttons may sit in a figure
     assert "no_plotly_message" in script
     assert "http" not in script, "the view fetches nothing"
 

@@ -288,7 +288,9 @@ def explorer_table(
         )
     caption = _counted("table_caption", len(chosen), mark=UNCERTAIN_MARK)
     return (
-        "<div class='course-explorer-table' style='max-height:420px;overflow-y:auto'>"
+        # A scrolling box must be reachable by keyboard (tabindex) and named for screen readers.
+        "<div class='course-explorer-table' style='max-height:420px;overflow-y:auto' "
+        "tabindex='0' role='region' aria-label='Incidents in the selection'>"
         f"<table style='border-collapse:collapse;font-size:15px'><caption style="
         f"'caption-side:bottom;text-align:left;padding-top:4px'>{caption}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"

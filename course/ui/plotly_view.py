@@ -29,7 +29,9 @@ import traitlets
 
 #: Plotly's options for every live figure: follow the width of the lesson (a figure drawn
 #: while hidden, on a slide not shown yet, would otherwise keep plotly's 700 px fallback).
-PLOTLY_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False}
+#: No mode bar: its eleven buttons per figure were tab stops a keyboard user had to pass before
+#: reaching the next control; hover, zoom by drag and double-click reset still work.
+PLOTLY_CONFIG: dict[str, Any] = {"responsive": True, "displaylogo": False, "displayModeBar": False}
 
 #: Shown instead of the figure where no plotly.js can be had (a front-end without the plotly
 #: extension). Every widget in the course has a static figure beside it.
@@ -71,12 +73,34 @@ function describe(el, figure) {
   const t = layout.title;
   const title = t && (typeof t === "string" ? t : t.text);
   const alt = (layout.meta && layout.meta.alt) || title || "figure";
-  el.setAttribute("role", "img");
+  // "figure", not "img": plotly's mode bar inside the plot holds buttons, and an image may not.
+  el.setAttribute("role", "figure");
   el.setAttribute("aria-label", String(alt).replace(/<[^>]+>/g, ""));
+}
+
+// ipywidgets draws sliders with noUiSlider, whose handle (the element with role "slider" that
+// takes the keyboard) has no accessible name: name each handle after its slider's visible label.
+// Installed once per page by the first live figure; every slider in the course sits in a
+// widget with a live figure, and the observer also names sliders drawn later.
+function nameSliderHandles() {
+  if (window.__courseSliderNames) return;
+  window.__courseSliderNames = true;
+  const name = () => {
+    const unnamed = ".widget-slider .noUi-handle:not([aria-label])";
+    for (const handle of document.querySelectorAll(unnamed)) {
+      const slider = handle.closest(".widget-slider");
+      const label = slider && slider.querySelector(".widget-label");
+      const text = label && label.textContent.trim();
+      if (text) handle.setAttribute("aria-label", text);
+    }
+  };
+  new MutationObserver(name).observe(document.body, { childList: true, subtree: true });
+  name();
 }
 
 export default {
   async render({ model, el }) {
+    nameSliderHandles();
     el.classList.add("course-plotly-view");
     const plot = document.createElement("div");
     plot.style.width = "100%";
