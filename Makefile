@@ -106,7 +106,7 @@ test: $(VENV)/.test-installed $(CHROMIUM) $(CHP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check course tests scripts benchmarks
 	# tests/conftest.py points COURSE_PROGRESS_FILE at a temporary file for the whole run.
-	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest --nbval --nbval-current-env -p no:cacheprovider tests notebooks exercises
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 --dist loadfile --nbval --nbval-current-env -p no:cacheprovider tests notebooks exercises
 
 editions: $(VENV)/.lab-installed
 	$(BIN)/python scripts/make_editions.py --out build/editions
@@ -128,8 +128,11 @@ handouts: $(VENV)/.test-installed $(CHROMIUM)
 	$(BIN)/python scripts/build_book.py
 	CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/build_handouts.py
 
-bench: $(VENV)/.test-installed $(CHP)
-	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script; done
+bench: $(VENV)/.test-installed $(CHROMIUM) $(CHP)
+	@rm -rf build/bench; uptime
+	@status=0; for script in benchmarks/bench_*.py; do \
+	  echo "== $$script"; CHROMIUM=$(CHROMIUM) $(BIN)/python $$script || status=1; done; \
+	$(BIN)/python benchmarks/report.py; exit $$status
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache .hypothesis

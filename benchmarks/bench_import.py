@@ -15,6 +15,7 @@ Writes build/bench/import.json (see benchmarks/report.py).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -105,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="exit 1 if the target is missed")
     args = parser.parse_args(argv)
 
+    loads = [os.getloadavg()[0]]
     stack = fresh_seconds(", ".join(STACK), args.runs)
     print(f"stack ({', '.join(STACK)}): {stack * 1e3:7.0f} ms (min of {args.runs})")
     ratios = {}
@@ -153,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 for e in heavy
             ],
         },
+        loads=loads,
     )
     return 0 if ok or not args.check else 1
 

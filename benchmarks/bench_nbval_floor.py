@@ -122,9 +122,11 @@ def main(argv: list[str] | None = None) -> int:
             floor_notebook(floor[-1])
         env = {**os.environ, "COURSE_PROGRESS_FILE": str(Path(progress) / "progress.json")}
         best: dict[str, tuple[float, dict[str, float], str]] = {}
+        loads = [os.getloadavg()[0]]
         for run in range(args.repeat):
             for label, paths in (("floor", floor), ("real", real)):
                 result = run_pytest(paths, env)
+                loads.append(os.getloadavg()[0])
                 print(f"run {run + 1}, {label:<5}: {result[0]:6.1f} s  ({result[2]})", flush=True)
                 if label not in best or result[0] < best[label][0]:
                     best[label] = result
@@ -159,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             "per_notebook_seconds": {n: round(s, 2) for n, s in slowest},
             "floor_per_notebook_seconds": {n: round(s, 2) for n, s in sorted(floor_per.items())},
         },
+        loads=loads,
     )
     return 0 if ok or not args.check else 1
 

@@ -71,11 +71,16 @@ def measure(
 
 
 def write_result(
-    name: str, measures: list[dict[str, Any]], details: dict[str, Any] | None = None
+    name: str,
+    measures: list[dict[str, Any]],
+    details: dict[str, Any] | None = None,
+    loads: list[float] | None = None,
 ) -> Path:
     """Write ``build/bench/<name>.json`` with the machine, the date and the load; return it.
 
-    The load average is taken at the end of the run (it covers the last minutes of it)."""
+    ``loadavg`` is taken at the end of the run; ``loads`` are 1-minute load averages the script
+    sampled during it (a long run on a shared machine sees the load change), kept as the
+    ``load_during`` range next to the end figure."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     data = {
@@ -85,8 +90,11 @@ def write_result(
         "measures": measures,
         "details": details or {},
     }
+    seen = [*(loads or []), data["loadavg"][0]]
+    data["load_during"] = [round(min(seen), 2), round(max(seen), 2)]
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)} (load average {data['loadavg']})")
+    shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    print(f"wrote {shown} (load average {data['loadavg']})")
     return path
 
 
@@ -153,9 +161,23 @@ def runs_note(results: list[dict[str, Any]]) -> str:
     """When each benchmark ran and under what load (the machine is often shared)."""
     parts = []
     for r in results:
-        load = f", load {r['loadavg'][0]:.1f}" if r.get("loadavg") else ""
+        during = r.get("load_during") or (r.get("loadavg") or [])[:1]
+        load = ""
+        if during:
+            low, high = min(during), max(during)
+            load = f", load {low:.1f}" + (f"-{high:.1f}" if high > low else "")
         parts.append(f"{r['name']} {r['date'][:16].replace('T', ' ')}{load}")
     return "; ".join(parts)
+
+
+def load_range(results: list[dict[str, Any]]) -> str:
+    """The 1-minute load averages the runs saw, as "3.6-4.7" (one figure when they agree)."""
+    loads = sorted(
+        x for r in results for x in (r.get("load_during") or (r.get("loadavg") or [])[:1] or [])
+    )
+    if not loads:
+        return "unknown"
+    return f"{loads[0]:.1f}" if loads[0] == loads[-1] else f"{loads[0]:.1f}-{loads[-1]:.1f}"
 
 
 def section(results: list[dict[str, Any]]) -> str:
@@ -164,6 +186,7 @@ def section(results: list[dict[str, Any]]) -> str:
     dates = sorted(r["date"][:10] for r in results if r.get("date"))
     when = dates[-1] if dates else datetime.now(UTC).date().isoformat()
     missed = [row["measure"] for r in results for row in r["measures"] if row["met"] is False]
+    targets = sum(1 for r in results for row in r["measures"] if row["met"] is not None)
     return "\n".join(
         [
             "## Performance",
@@ -176,10 +199,16 @@ def section(results: list[dict[str, Any]]) -> str:
             "",
             table(results),
             "",
-            f"Measured on {when}: {info['cpus']} CPUs, Python {info['python']}, "
-            f"{info['platform']} (a shared machine; runs: {runs_note(results)}).",
+            f"Measured on {when} on {info['cpus']} CPUs, Python {info['python']}, "
+            f"{info['platform']}, a machine shared with other work (1-minute load average "
+            f"{load_range(results)} during the runs; each run's date and load are in "
+            "`build/bench-report.json`).",
             "",
-            ("Targets missed: " + "; ".join(missed) + "." if missed else "Every target is met."),
+            (
+                f"{len(missed)} of {targets} targets missed (marked **no**)."
+                if missed
+                else f"All {targets} targets met."
+            ),
         ]
     )
 

@@ -173,9 +173,8 @@ def figure_html(figure: dict[str, Any], div_id: str) -> str:
         div_id=div_id,
     )
     label = html.escape(figure_alt(figure), quote=True)
-    marked = fragment.replace(
-        'class="plotly-graph-div"', f'class="plotly-graph-div" role="figure" aria-label="{label}"', 1
-    )
+    named = f'class="plotly-graph-div" role="figure" aria-label="{label}"'
+    marked = fragment.replace('class="plotly-graph-div"', named, 1)
     if marked == fragment:
         raise ValueError(f"plotly.io.to_html gave no plotly-graph-div for {div_id}")
     return marked

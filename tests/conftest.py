@@ -34,9 +34,14 @@ REPO = Path(__file__).resolve().parents[1]
 SCREENSHOTS = REPO / "build" / "screenshots"
 OFFLINE_GUARD_DIR = Path(__file__).resolve().parent / "offline_guard"
 
-if not os.environ.get("COURSE_PROGRESS_FILE"):
-    _progress_dir = Path(tempfile.mkdtemp(prefix="course-test-progress-"))
+# One throw-away progress file per pytest process: with pytest-xdist each worker gets its own
+# (workers inherit the controller's environment, so the worker's id is added to the name), and
+# what one worker's tests record never changes what another worker's tests read.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if not os.environ.get("COURSE_PROGRESS_FILE") or os.environ.get("COURSE_TEST_PROGRESS_SET"):
+    _progress_dir = Path(tempfile.mkdtemp(prefix=f"course-test-progress-{_WORKER}-"))
     os.environ["COURSE_PROGRESS_FILE"] = str(_progress_dir / "progress.json")
+    os.environ["COURSE_TEST_PROGRESS_SET"] = "1"
 
 
 def _install_offline_guard() -> Any:
@@ -85,6 +90,22 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 # The course data, loaded once per test session and shared by every test file. Tests must not
 # change these frames in place (pandas operations return new frames).
+
+
+@pytest.fixture(autouse=True)
+def _question_registry_restored() -> Iterator[None]:
+    """Each test leaves the registry of self-check questions as it found it.
+
+    Questions register themselves by id when built; a test that builds one under a real id
+    (``Numeric("ex01.task1", ...)``) would otherwise replace the exercise's task for every later
+    test in the same process, so results would depend on which tests ran before (as they do
+    when pytest-xdist spreads the files over workers)."""
+    from course.learning.quiz import base
+
+    saved = dict(base._REGISTRY)
+    yield
+    base._REGISTRY.clear()
+    base._REGISTRY.update(saved)
 
 
 @pytest.fixture(scope="session")

@@ -96,8 +96,11 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 
 def _free_port() -> int:
-    """A free loopback port in this test file's range (8900-8949)."""
-    for port in PORTS:
+    """A free loopback port in this test file's range (8900-8949); each pytest-xdist worker
+    starts its search elsewhere in the range, so two workers never pick the same port at once."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    start = (worker * 10) % len(PORTS)
+    for port in [*PORTS[start:], *PORTS[:start]]:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))

@@ -204,7 +204,9 @@ RENDERED_JS = """() => {
         widgets: outputs.filter(n => n.querySelector(':scope > .jupyter-widgets')).length,
         plots: outputs.filter(n => n.classList.contains('jp-RenderedPlotly')
                                    && n.querySelector('.main-svg')).length,
-        undrawn: [...document.querySelectorAll('.jupyter-widgets .js-plotly-plot')]
+        // a live figure (PlotlyView) that got no plotly.js shows a message, not a plot
+        undrawn: [...document.querySelectorAll(
+                         '.jupyter-widgets .js-plotly-plot, .course-plotly-view')]
                      .filter(n => !n.querySelector('.main-svg')).length,
         broken: outputs.map(n => n.textContent)
                      .filter(t => /Error displaying widget|Loading widget/.test(t))

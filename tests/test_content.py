@@ -233,8 +233,14 @@ def test_no_notebook_cell_holds_an_answer_key() -> None:
 # --- worked solutions open after a try ----------------------------------------------------------
 
 
-def test_a_solution_opens_only_after_a_first_check() -> None:
+def test_a_solution_opens_only_after_a_first_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from course.exercises import ex02  # noqa: F401  (registers the tasks)
+
+    # A progress file of its own: a try recorded by another test (or a notebook run in the
+    # same session) would open the solution before this student tried.
+    monkeypatch.setenv("COURSE_PROGRESS_FILE", str(tmp_path / "progress.json"))
 
     before = solution("ex02.task2")
     assert not before.available and "Try the task first" in str(before)
