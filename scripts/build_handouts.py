@@ -12,9 +12,10 @@ them, is opened from ``file://`` in Debian's Chromium (``$CHROMIUM``, default
 
 Why the book's pages: they are already offline, carry the course's print stylesheet
 (``book/_static/course-book.css``: no navigation, full width, figures kept whole) and show code
-and outputs as a student reads them. The browser window is as wide as the printed column, so
-plotly draws each figure at the width it is printed; the PDF is made only once every figure has
-drawn its SVG. Every request that would leave the machine is blocked and fails the run.
+and outputs as a student reads them. The browser window is as wide as the printed column at
+the print scale (PRINT_SCALE), so plotly draws each figure at the width it is printed; the PDF
+is made only once every figure has drawn its SVG. Every request that would leave the machine is
+blocked and fails the run.
 Exit status 1 on any failure.
 """
 
@@ -48,8 +49,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 MARGIN_MM = 14
-PRINT_WIDTH_PX = round((210 - 2 * MARGIN_MM) / 25.4 * 96)
-"""The printed column of an A4 page in CSS pixels: the window gets this width."""
+PRINT_SCALE = 0.75
+"""Pages print at 75%: the window is a third wider than the printed column, so figures made for
+a projector (two panels side by side) are drawn at about 930 px and keep their horizontal labels
+instead of being squeezed into the 680 px of an A4 column; text prints at about 9 pt."""
+PRINT_WIDTH_PX = round((210 - 2 * MARGIN_MM) / 25.4 * 96 / PRINT_SCALE)
+"""The printed column of an A4 page in CSS pixels at PRINT_SCALE: the window gets this width."""
 FIGURES_DRAWN = """() => {
   const figures = [...document.querySelectorAll('.plotly-graph-div')];
   return figures.every(f => f.querySelector('svg.main-svg'));
@@ -79,6 +84,7 @@ async def _print_one(page: Page, source: Source, html_dir: Path, out: Path) -> P
     await page.pdf(
         path=str(target),
         format="A4",
+        scale=PRINT_SCALE,
         print_background=True,
         margin={side: f"{MARGIN_MM}mm" for side in ("top", "bottom", "left", "right")},
         display_header_footer=True,

@@ -94,7 +94,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _question_registry_restored() -> Iterator[None]:
-    """Each test leaves the registry of self-check questions as it found it.
+    """Each test leaves the registry of self-check questions, and the session's record of
+    tried questions, as it found them.
 
     Questions register themselves by id when built; a test that builds one under a real id
     (``Numeric("ex01.task1", ...)``) would otherwise replace the exercise's task for every later
@@ -102,10 +103,12 @@ def _question_registry_restored() -> Iterator[None]:
     when pytest-xdist spreads the files over workers)."""
     from course.learning.quiz import base
 
-    saved = dict(base._REGISTRY)
+    saved, tried = dict(base._REGISTRY), set(base._TRIED)
     yield
     base._REGISTRY.clear()
     base._REGISTRY.update(saved)
+    base._TRIED.clear()  # the session's own attempts too (they open worked solutions)
+    base._TRIED.update(tried)
 
 
 @pytest.fixture(scope="session")

@@ -209,7 +209,11 @@ def test_the_figure_reads_without_the_widget(incidents: pd.DataFrame, joined: pd
     assert page == explorer.details.value
     assert figure.layout.xaxis.title.text and figure.layout.yaxis2.title.text
     assert "scores" in figure.layout.meta["alt"]
-    assert [a.text for a in figure.layout.annotations] == [
+    assert [a.text.replace("<br>", " ") for a in figure.layout.annotations] == [
         "Where the risk comes from",
         "One step down, this, one step up",
     ]
+    # Bar labels and panel titles are broken into short lines: the figure also has to read in
+    # the narrow column of the static site and on an A4 handout.
+    assert all(len(line) <= 18 for a in figure.layout.annotations for line in a.text.split("<br>"))
+    assert all(len(line) <= 14 for x in figure.data[1].x for line in x.split("<br>"))

@@ -22,6 +22,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -247,7 +248,7 @@ def case_figure(view: CaseView) -> go.Figure:
         showlegend=False,
     )
     right = go.Bar(
-        x=[OPTIONS[n].title.replace(" ", "<br>", 1) for n, _ in scored],
+        x=[_wrapped(OPTIONS[n].title, 14) for n, _ in scored],
         y=[round(a.risk, 1) for _, a in scored],
         marker={
             "color": [BAND_COLOURS[a.band] for _, a in scored],
@@ -270,7 +271,7 @@ def case_figure(view: CaseView) -> go.Figure:
         layout={
             "title": {
                 "text": (
-                    f"Option {view.option}, {OPTIONS[view.option].title}, for {name}: "
+                    f"Option {view.option}, {OPTIONS[view.option].title}, for {name}:<br>"
                     f"risk {result.risk:.0f} of 100 ({result.band})"
                 )
             },
@@ -292,16 +293,27 @@ def case_figure(view: CaseView) -> go.Figure:
                 "title": {"text": "Risk (0-100)"},
             },
             "annotations": [
-                {**panel_title, "x": 0.25, "text": "Where the risk comes from", "showarrow": False},
+                {
+                    **panel_title,
+                    "x": 0.25,
+                    "text": "Where the risk<br>comes from",
+                    "showarrow": False,
+                },
                 {
                     **panel_title,
                     "x": 0.82,
-                    "text": "One step down, this, one step up",
+                    "text": "One step down,<br>this, one step up",
                     "showarrow": False,
                 },
             ],
         },
     )
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of about ``width`` characters (plotly's ``<br>``), so bar
+    labels stay horizontal and readable where the figure is narrow (the site, a handout)."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def _alt_text(view: CaseView) -> str:

@@ -136,7 +136,10 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
-        left = [p for p in self.known.values() if p.is_running()]
+        # The hub stops the proxy and the servers, and each server its kernels, as it exits; on a
+        # busy machine that can take a few seconds more. Only what is still running after the
+        # grace period was left behind.
+        _, left = psutil.wait_procs([p for p in self.known.values() if p.is_running()], grace)
         for proc in left:
             try:
                 proc.terminate()
