@@ -117,13 +117,18 @@ export default {
       pending = model.get("figure");
       if (busy) return;
       busy = true;
-      while (pending) {
-        const figure = pending;
-        pending = null;
-        describe(plot, figure);
-        await Plotly.react(plot, figure.data || [], figure.layout || {}, model.get("config"));
+      try {
+        while (pending) {
+          const figure = pending;
+          pending = null;
+          describe(plot, figure);
+          await Plotly.react(plot, figure.data || [], figure.layout || {}, model.get("config"));
+        }
+      } catch (error) {
+        console.error("course: a figure could not be drawn", error);
+      } finally {
+        busy = false;  // a figure that failed must not stop the next one from being drawn
       }
-      busy = false;
     };
     model.on("change:figure", draw);
     await draw();
