@@ -558,3 +558,13 @@ def test_as_counts_reads_every_shape_and_names_what_is_wrong() -> None:
     assert as_counts({"US": True}, problem).startswith("not_a_number")
     named = as_counts({"XX": 1}, problem, known={"US", "GB"})
     assert named.startswith("not_a_responder") and "'GB', 'US'" in named
+
+
+def test_first_difference_names_the_first_mismatch_in_the_task_order() -> None:
+    from course.learning.quiz.counts import first_difference
+
+    expected = {"US": 3, "GB": 1}
+    assert first_difference({"US": 3, "GB": 1}, expected) is None
+    assert first_difference({"US": 3}, expected) == ("GB", 0, 1)  # a missing key counts 0
+    assert first_difference({"US": 2, "GB": 2}, expected, order=["US"]) == ("US", 2, 3)
+    assert first_difference({"US": 3, "GB": 1, "FR": 1}, expected) == ("FR", 1, 0)

@@ -16,7 +16,7 @@ from course.engine.escalation import OPTIONS, Scenario, assess
 from course.engine.labels import LEGAL_BASIS_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
-from course.learning.quiz.counts import as_counts
+from course.learning.quiz.counts import as_counts, first_difference
 
 __all__ = [
     "COUNTERMEASURE_INCIDENT",
@@ -127,11 +127,11 @@ def _check_sponsor_counts(answer: Any) -> tuple[bool, str]:
         return False, counts
     if counts == EXPECTED_SPONSOR_COUNTS:
         return True, _say("right", total=sum(counts.values()))
-    for option in RESPONSE_OPTIONS:
-        got, want = counts.get(option, 0), EXPECTED_SPONSOR_COUNTS.get(option, 0)
-        if got != want:
-            return False, _say("wrong_count", option=option, got=got, want=want)
-    return False, _say("differ")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_SPONSOR_COUNTS, RESPONSE_OPTIONS)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        return False, _say("differ")
+    option, got, want = difference
+    return False, _say("wrong_count", option=option, got=got, want=want)
 
 
 # --------------------------------------------------------------------------- task 3 feedback

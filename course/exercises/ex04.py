@@ -16,7 +16,7 @@ from course.engine.escalation import assess
 from course.engine.labels import HOST_POSTURE_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
-from course.learning.quiz.counts import as_counts
+from course.learning.quiz.counts import as_counts, first_difference
 
 __all__ = [
     "EXPECTED_AGAINST_THE_ODDS",
@@ -132,11 +132,11 @@ def _check_outcome_counts(answer: Any) -> tuple[bool, str]:
             total=sum(counts.values()),
             arrested=counts.get("arrested", 0),
         )
-    for outcome in RESPONSE_OUTCOMES:
-        got, want = counts.get(outcome, 0), EXPECTED_OUTCOME_COUNTS.get(outcome, 0)
-        if got != want:
-            return False, _say("task2", "wrong_count", outcome=outcome, got=got, want=want)
-    return False, _say("task2", "differ")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_OUTCOME_COUNTS, RESPONSE_OUTCOMES)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        return False, _say("task2", "differ")
+    outcome, got, want = difference
+    return False, _say("task2", "wrong_count", outcome=outcome, got=got, want=want)
 
 
 # --------------------------------------------------------------------------- task 3 feedback

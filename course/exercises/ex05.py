@@ -15,7 +15,7 @@ from course.engine.data import VICTIM_ASSISTANCE, responses_with_incidents, scen
 from course.engine.escalation import assess
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
-from course.learning.quiz.counts import as_counts
+from course.learning.quiz.counts import as_counts, first_difference
 
 __all__ = [
     "EXPECTED_HELPERS",
@@ -101,11 +101,11 @@ def _check_helpers(answer: Any) -> tuple[bool, str]:
     if counts == EXPECTED_HELPERS:
         total = sum(counts.values())
         return True, _say("task2", "right", total=total, n=len(counts))
-    for code in sorted(set(counts) | set(EXPECTED_HELPERS)):
-        got, want = counts.get(code, 0), EXPECTED_HELPERS.get(code, 0)
-        if got != want:
-            return False, _say("task2", "wrong_count", responder=code, got=got, want=want)
-    raise AssertionError("unreachable: equal counts were handled above")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_HELPERS)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        raise AssertionError("unreachable: equal counts were handled above")
+    code, got, want = difference
+    return False, _say("task2", "wrong_count", responder=code, got=got, want=want)
 
 
 # --------------------------------------------------------------------------- task 3 feedback

@@ -15,7 +15,7 @@ from course.engine.data import responses_with_incidents, scenario_for
 from course.engine.escalation import assess
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
-from course.learning.quiz.counts import as_counts
+from course.learning.quiz.counts import as_counts, first_difference
 
 __all__ = [
     "CROWDED_MIN",
@@ -121,11 +121,11 @@ def _check_responder_counts(answer: Any) -> tuple[bool, str]:
         return False, counts
     if counts == EXPECTED_RESPONDER_COUNTS:
         return True, _say("right", total=sum(counts.values()), responders=len(counts))
-    for responder in sorted(set(counts) | set(EXPECTED_RESPONDER_COUNTS)):
-        got, want = counts.get(responder, 0), EXPECTED_RESPONDER_COUNTS.get(responder, 0)
-        if got != want:
-            return False, _say("wrong_count", responder=responder, got=got, want=want)
-    return False, _say("differ")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_RESPONDER_COUNTS)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        return False, _say("differ")
+    responder, got, want = difference
+    return False, _say("wrong_count", responder=responder, got=got, want=want)
 
 
 # --------------------------------------------------------------------------- the tasks

@@ -23,6 +23,7 @@ from course.engine.escalation import assess
 from course.engine.labels import RESPONSE_OPTION_LABELS
 from course.learning.content import LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
+from course.learning.quiz.counts import first_difference
 from course.lessons.l07_option4_legal_measures import LEGAL, STATE_LINKED
 
 __all__ = [
@@ -133,11 +134,11 @@ def _check_counts(answer: Any) -> tuple[bool, str]:
         return False, counts
     if counts == EXPECTED_COUNTS:
         return True, _say("right", total=sum(counts.values()))
-    for key in sorted(set(counts) | set(EXPECTED_COUNTS)):
-        got, want = counts.get(key, 0), EXPECTED_COUNTS.get(key, 0)
-        if got != want:
-            return False, _say("wrong_count", actor=key[0], outcome=key[1], got=got, want=want)
-    return False, _say("wrong_count", actor="-", outcome="-", got="?", want="?")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_COUNTS)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        return False, _say("wrong_count", actor="-", outcome="-", got="?", want="?")
+    key, got, want = difference
+    return False, _say("wrong_count", actor=key[0], outcome=key[1], got=got, want=want)
 
 
 # --------------------------------------------------------------------------- task 3 feedback

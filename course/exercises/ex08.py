@@ -16,7 +16,7 @@ from course.engine.data import load_incidents, responses_with_incidents, scenari
 from course.engine.escalation import assess
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import Numeric, OpenQuestion, Predicate, SetAnswer
-from course.learning.quiz.counts import as_counts
+from course.learning.quiz.counts import as_counts, first_difference
 from course.lessons.l08_option5_sanctions import CASE_STUDY, OPTION
 
 __all__ = [
@@ -123,11 +123,11 @@ def _check_counts(answer: Any) -> tuple[bool, str]:
     if counts == EXPECTED_BY_RESPONDER:
         total = sum(counts.values())
         return True, _say("task2", "right", total=total, responders=len(counts))
-    for code in sorted(set(counts) | set(EXPECTED_BY_RESPONDER)):
-        got, want = counts.get(code, 0), EXPECTED_BY_RESPONDER.get(code, 0)
-        if got != want:
-            return False, _say("task2", "wrong_count", responder=code, got=got, want=want)
-    return False, _say("task2", "differ")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_BY_RESPONDER)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        return False, _say("task2", "differ")
+    code, got, want = difference
+    return False, _say("task2", "wrong_count", responder=code, got=got, want=want)
 
 
 # --------------------------------------------------------------------------- task 3 feedback

@@ -16,7 +16,7 @@ from course.engine.escalation import Scenario, assess
 from course.engine.labels import ACTOR_TYPE_LABELS, LEGAL_BASIS_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_task, placeholders, task_words
 from course.learning.quiz import MultipleChoice, Numeric, OpenQuestion, Predicate, SetAnswer
-from course.learning.quiz.counts import as_counts
+from course.learning.quiz.counts import as_counts, first_difference
 from course.lessons.l10_option7_military_retaliation import OPTION, option7_responses
 
 __all__ = [
@@ -117,11 +117,11 @@ def _check_by_responder(answer: Any) -> tuple[bool, str]:
     if counts == EXPECTED_BY_RESPONDER:
         total = sum(counts.values())
         return True, _say("task2", "right", total=total, responders=len(counts))
-    for responder in sorted(set(counts) | set(EXPECTED_BY_RESPONDER)):
-        got, want = counts.get(responder, 0), EXPECTED_BY_RESPONDER.get(responder, 0)
-        if got != want:
-            return False, _say("task2", "wrong_count", responder=responder, got=got, want=want)
-    return False, _say("task2", "differ")  # pragma: no cover
+    difference = first_difference(counts, EXPECTED_BY_RESPONDER)
+    if difference is None:  # pragma: no cover  (equal counts were handled above)
+        return False, _say("task2", "differ")
+    responder, got, want = difference
+    return False, _say("task2", "wrong_count", responder=responder, got=got, want=want)
 
 
 # --------------------------------------------------------------------------- the tasks

@@ -9,14 +9,14 @@ counts the same way.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from course.learning.quiz.base import shown
 
-__all__ = ["as_counts"]
+__all__ = ["as_counts", "first_difference"]
 
 Problem = Callable[..., str]
 
@@ -47,6 +47,22 @@ def as_counts(
         if value:
             counts[code] = counts.get(code, 0) + int(value)
     return counts
+
+
+def first_difference(
+    counts: Mapping[Any, int], expected: Mapping[Any, int], order: Iterable[Any] = ()
+) -> tuple[Any, int, int] | None:
+    """The first key whose count differs, as ``(key, got, want)`` (a missing key counts 0), or
+    None when the two agree. Keys in ``order`` come first (an exercise's own order, such as
+    the ladder's), then every other key sorted: so None means exactly ``counts == expected``
+    and the student hears about the first mismatch in the order the task uses."""
+    ordered = list(order)
+    rest = sorted((set(counts) | set(expected)) - set(ordered))
+    for key in [*ordered, *rest]:
+        got, want = counts.get(key, 0), expected.get(key, 0)
+        if got != want:
+            return key, got, want
+    return None
 
 
 def _whole(value: Any) -> bool:
