@@ -31,14 +31,8 @@ import http.server
 import itertools
 import os
 import re
-import signal
 import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -46,6 +40,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
+import servers
 from playwright.sync_api import Browser, Page
 
 from course.engine.paths import NOTEBOOKS_DIR
@@ -126,46 +121,10 @@ def _record_outside_requests(page: Page, into: list[str]) -> None:
 def voila_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Voila serving lesson 12 with the course-app template on loopback; stopped by PID."""
     root = tmp_path_factory.mktemp("a11y-voila")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-        "JUPYTER_PATH": str(TEMPLATES),
-    }
-    command = [
-        str(Path(sys.executable).parent / "voila"),
-        str(LAB_NOTEBOOK),
-        "--template=course-app",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0",
-    ]
-    log = (root / "voila.log").open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/voila/api/shutdown", timeout=2).close()
-            break
-        except urllib.error.HTTPError:  # the server answers: it is up
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                os.kill(server.pid, signal.SIGKILL)
-                pytest.fail("Voila did not start:\n" + (root / "voila.log").read_text()[-3000:])
-            time.sleep(0.3)
-    try:
+    with servers.voila(
+        LAB_NOTEBOOK, template="course-app", templates=TEMPLATES, root=root, port=_free_port()
+    ) as base:
         yield base
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-        log.close()
 
 
 class LabApp:

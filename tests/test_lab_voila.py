@@ -16,7 +16,6 @@ import html
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+import servers
 from playwright.sync_api import Browser
 
 from course.engine.data import load_incidents, responses_with_incidents
@@ -52,57 +52,12 @@ FIGURE_JS = """() => [...document.querySelectorAll(
     '.course-case-study-lab .js-plotly-plot .main-svg')].map(svg => svg.innerHTML).join('|')"""
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Voila serving the lab's notebook on loopback; yields the base URL, stops it by PID."""
     root = tmp_path_factory.mktemp("lab-voila")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-        "JUPYTER_PATH": str(TEMPLATES),
-    }
-    command = [
-        str(Path(sys.executable).parent / "voila"),
-        str(NOTEBOOK),
-        "--template=course-app",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0",
-    ]
-    log = (root / "voila.log").open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/voila/api/shutdown", timeout=2):
-                pass
-            break
-        except urllib.error.HTTPError:  # the server answers: it is up
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                os.kill(server.pid, signal.SIGKILL)
-                pytest.fail("Voila did not start:\n" + (root / "voila.log").read_text()[-3000:])
-            time.sleep(0.3)
-    try:
+    with servers.voila(NOTEBOOK, template="course-app", templates=TEMPLATES, root=root) as base:
         yield base
-    finally:
-        os.kill(server.pid, signal.SIGTERM)  # stop it by its PID, nothing broader
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
-        log.close()
 
 
 def test_a_team_completes_a_decision_and_downloads_its_brief(
@@ -203,7 +158,7 @@ def test_the_readme_app_badge_opens_the_lab_in_the_course_app_template(
     )
     path = unquote(found.group(1))
     assert path.startswith(f"voila/render/notebooks/{NOTEBOOK.name}?"), path
-    port = _free_port()
+    port = servers.free_port()
     runtime = str(tmp_path / ".runtime")
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": runtime, "JUPYTER_PATH": str(TEMPLATES)}
     command = [

@@ -26,16 +26,12 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import servers
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -66,57 +62,19 @@ KNOWN_PAGE_ERRORS = {
 REPR = re.compile(r"^\s*[A-Z]\w*\((children|value|options)=|Loading widget|Error displaying widget")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Voila over a copy of the lessons, on loopback; yields the base URL."""
     root = tmp_path_factory.mktemp("slides-root")
     shutil.copytree(NOTEBOOKS, root / "notebooks")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_PATH": str(TEMPLATE_ROOT),
-        "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
-    }
-    command = [
-        str(Path(sys.executable).parent / "voila"),
-        str(root / "notebooks"),
-        f"--template={TEMPLATE}",
-        "--no-browser",
-        f"--port={port}",
-        "--Voila.ip=127.0.0.1",
-        "--Voila.port_retries=0",
-        *EXTRA_ARGS,
-    ]
-    log = (root / "voila.log").open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/voila/api/shutdown", timeout=2):
-                pass
-        except urllib.error.HTTPError:  # the server answers: it is up
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail("Voila did not start:\n" + (root / "voila.log").read_text()[-3000:])
-            time.sleep(0.3)
-    try:
+    with servers.voila(
+        root / "notebooks",
+        template=TEMPLATE,
+        templates=TEMPLATE_ROOT,
+        root=root,
+        extra_args=EXTRA_ARGS,
+    ) as base:
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 SLIDE_STATE_JS = """() => {
