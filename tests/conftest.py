@@ -1,7 +1,8 @@
 """Shared test set-up.
 
-Progress records written while tests run (unit tests and the nbval kernels, which inherit this
-process's environment) go to a throw-away file, never to the user's data directory.
+Progress records and data stamps written while tests run (unit tests and the nbval kernels,
+which inherit this process's environment) go to throw-away places, never to the user's data or
+cache directory.
 
 The tests run offline by proof: the offline guard (tests/offline_guard/sitecustomize.py) is
 installed in this process and, through PYTHONPATH, in every Python process the tests start
@@ -42,6 +43,13 @@ if not os.environ.get("COURSE_PROGRESS_FILE") or os.environ.get("COURSE_TEST_PRO
     _progress_dir = Path(tempfile.mkdtemp(prefix=f"course-test-progress-{_WORKER}-"))
     os.environ["COURSE_PROGRESS_FILE"] = str(_progress_dir / "progress.json")
     os.environ["COURSE_TEST_PROGRESS_SET"] = "1"
+
+# Stamps of data files that passed their checks (course.engine.data_stamps) go to one throw-away
+# folder per pytest process, never the user's cache: the first load in a run checks the data in
+# full, later loads (tests, kernels, servers) reuse the stamp as a student's kernels do.
+if not os.environ.get("COURSE_CACHE_DIR") or os.environ.get("COURSE_TEST_CACHE_SET"):
+    os.environ["COURSE_CACHE_DIR"] = tempfile.mkdtemp(prefix=f"course-test-cache-{_WORKER}-")
+    os.environ["COURSE_TEST_CACHE_SET"] = "1"
 
 
 def _install_offline_guard() -> Any:

@@ -89,7 +89,9 @@ def test_lesson_has_data_figure_widget_selfcheck_and_references(path: Path) -> N
     lesson_id = read_lesson(path).id
     assert DATA_CALLS.search(code), "no figure or table built from data/"
     assert "LiveFigure(" in code or "CaseStudyExplorer(" in code, "no interactive widget"
-    assert ".show()" in code or "display(" in code, "no static figure beside the widget"
+    assert re.search(r"^\s*show\(", code, re.MULTILINE) or "display(" in code, (
+        "no static figure beside the widget"
+    )
     questions = set(re.findall(rf"[\"']({lesson_id}\.q\d+)[\"']", code))
     assert len(questions) >= 3, f"self-check has {len(questions)} questions; needs 3 or more"
     assert "Quiz(" in code

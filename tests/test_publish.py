@@ -177,12 +177,16 @@ def stays_local(url: str) -> bool:
 
 
 def figure_cells(path: Path) -> int:
-    """Code cells of a notebook that show a figure (``.show()`` outside a quiz)."""
+    """Code cells that show a figure (``show(...)``, or ``.show()`` outside a quiz)."""
     notebook = nbformat.read(str(path), as_version=4)
     return sum(
         1
         for cell in notebook.cells
-        if cell.cell_type == "code" and ".show()" in cell.source and "Quiz(" not in cell.source
+        if cell.cell_type == "code"
+        and (
+            re.search(r"^\s*show\(", cell.source, re.MULTILINE)
+            or (".show()" in cell.source and "Quiz(" not in cell.source)
+        )
     )
 
 

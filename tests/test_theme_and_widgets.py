@@ -205,3 +205,79 @@ def test_every_outcome_and_off_ladder_response_has_its_own_colour() -> None:
     assert set(OUTCOME_COLOURS) == set(RESPONSE_OUTCOMES)
     assert set(OFF_LADDER_COLOURS) == set(RESPONSE_OPTIONS[7:])
     assert not set(OFF_LADDER_COLOURS.values()) & set(OPTION_COLOURS)
+
+
+def test_course_template_is_plotly_white_under_the_course_layout() -> None:
+    """Built once instead of plotly's "plotly_white+course" merge, and drawing the same."""
+    merged = pio.templates.merge_templates(
+        pio.templates["plotly_white"], go.layout.Template(layout=theme._course_layout())
+    ).to_plotly_json()
+    built = theme._template().to_plotly_json()
+    assert built["layout"] == merged["layout"]
+    for kind in theme.TRACE_TYPES:
+        assert built["data"][kind] == merged["data"][kind], kind
+    assert set(built["data"]) == set(theme.TRACE_TYPES)
+
+
+def test_every_trace_the_course_draws_has_its_template_defaults() -> None:
+    """A trace type outside TRACE_TYPES would miss plotly_white's defaults: add it there."""
+    import ast
+    from pathlib import Path
+
+    from plotly.basedatatypes import BaseTraceType
+
+    drawn: dict[str, str] = {}
+    for path in sorted(Path(theme.__file__).resolve().parents[1].rglob("*.py")):
+        if "_shipped" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "go"
+            ):
+                cls = getattr(go, node.func.attr, None)
+                if isinstance(cls, type) and issubclass(cls, BaseTraceType):
+                    drawn[cls().type] = f"{path.name}:{node.lineno}"
+    assert {"bar", "scatter", "heatmap"} <= set(drawn), drawn
+    missing = {kind: where for kind, where in drawn.items() if kind not in theme.TRACE_TYPES}
+    assert not missing, f"trace types drawn without template defaults: {missing}"
+
+
+def test_apply_theme_leaves_plotly_renderers_unloaded() -> None:
+    """Lessons show figures with course.ui.show; plotly's renderer module costs 0.9 s to load."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from course.ui.show import show\n"
+        "from course.ui.theme import apply_theme\n"
+        "import plotly.graph_objects as go\n"
+        "apply_theme()\n"
+        "show(go.Figure(go.Bar(x=[1], y=[2])))\n"
+        "print('plotly.io._renderers' in sys.modules, 'rfc3987_syntax' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-2:] == ["False", "False"]
+
+
+def test_show_sends_what_plotlys_kernel_renderer_sends() -> None:
+    from course.ui.show import PLOTLY_MIME, figure_bundle
+
+    figure = _bars(2)
+    figure.update_layout(meta={"alt": "Two bars"})
+    renderer = pio.renderers["plotly_mimetype"]
+    saved = renderer.config
+    renderer.config = {"responsive": True}
+    try:
+        expected = pio.renderers._build_mime_bundle(
+            figure.to_dict(), renderers_string="plotly_mimetype"
+        )
+    finally:
+        renderer.config = saved
+    assert json.loads(json.dumps(figure_bundle(figure))) == json.loads(json.dumps(expected))
+    assert figure_bundle(figure)[PLOTLY_MIME]["layout"]["meta"]["alt"] == "Two bars"
+    with pytest.raises(TypeError, match="figure: got dict"):
+        figure_bundle({"data": []})  # type: ignore[arg-type]

@@ -24,12 +24,12 @@ from __future__ import annotations
 import ast
 import difflib
 import functools
+import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 
 from course.engine.paths import DATA_DIR
@@ -304,9 +304,12 @@ def cited_keys_in_source(source: str) -> set[str]:
 
 def cited_keys_in_notebook(path: str | Path) -> set[str]:
     """Every reference key a notebook cites, following the convention in this module's doc."""
-    notebook = nbformat.read(str(path), as_version=4)
+    # Plain JSON, as course.learning.lesson_map reads lessons: nbformat would cost every lesson
+    # kernel 0.9 s on import (its jsonschema loads rfc3987-syntax, see course.ui.show).
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
     keys: set[str] = set()
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            keys |= cited_keys_in_source(cell.source)
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            keys |= cited_keys_in_source("".join(source) if isinstance(source, list) else source)
     return keys
