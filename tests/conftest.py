@@ -17,6 +17,7 @@ message names the file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import json
 import os
@@ -100,6 +101,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # change these frames in place (pandas operations return new frames).
 
 
+@functools.cache
+def _import_exercise_keys() -> None:
+    import importlib
+    import pkgutil
+
+    import course.exercises
+
+    for module in pkgutil.iter_modules(course.exercises.__path__):
+        importlib.import_module(f"course.exercises.{module.name}")
+
+
 @pytest.fixture(autouse=True)
 def _question_registry_restored() -> Iterator[None]:
     """Each test leaves the registry of self-check questions, and the session's record of
@@ -108,9 +120,14 @@ def _question_registry_restored() -> Iterator[None]:
     Questions register themselves by id when built; a test that builds one under a real id
     (``Numeric("ex01.task1", ...)``) would otherwise replace the exercise's task for every later
     test in the same process, so results would depend on which tests ran before (as they do
-    when pytest-xdist spreads the files over workers)."""
+    when pytest-xdist spreads the files over workers).
+
+    Every exercise key module is imported first, so the tasks they register on import belong to
+    the state restored: a test that imports one inside its body would otherwise see the tasks
+    dropped after it, and a later test importing the (cached) module would find none."""
     from course.learning.quiz import base
 
+    _import_exercise_keys()
     saved, tried = dict(base._REGISTRY), set(base._TRIED)
     yield
     base._REGISTRY.clear()

@@ -223,7 +223,12 @@ class LessonContent(_Strict):
 # --- reading the files ---------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+#: libyaml's parser where PyYAML was built with it (the PyPI wheels are): it reads the content
+#: files several times faster than the pure-Python one, and every lesson reads two at import.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeyLoader(_SafeLoader):
     """PyYAML keeps the last of two equal keys silently; a content file must not."""
 
 

@@ -20,11 +20,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
-from pandas.io.formats.style import Styler
 
 from course.engine.paths import DATA_DIR
 from course.learning.references import MarkdownText, cite, load_references, read_text_table
-from course.ui.tables import table_view
+from course.ui.tables import TableView, table_view
 
 GLOSSARY_CSV: Path = DATA_DIR / "glossary.csv"
 COLUMNS = ("term", "definition", "lesson", "source")
@@ -111,7 +110,7 @@ def glossary_table(lesson: str | int | None = None) -> pd.DataFrame:
     return frame.loc[:, ["term", "definition", "lesson"]].reset_index(drop=True)
 
 
-def glossary_view(lesson: str | int | None = None) -> Styler:
+def glossary_view(lesson: str | int | None = None) -> TableView:
     """:func:`glossary_table` as a lesson shows it: whole definitions (pandas would cut them
     after 50 characters with "..."), wrapped, left-aligned, plain headers, no row numbers."""
     frame = glossary_table(lesson).rename(

@@ -78,7 +78,6 @@ from typing import Final, NamedTuple
 import ipywidgets as w
 import pandas as pd
 import plotly.graph_objects as go
-from pandas.io.formats.style import Styler
 
 from course.engine.countries import country_name
 from course.engine.data import (
@@ -109,7 +108,7 @@ from course.engine.labels import (
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice
 from course.ui.figures import count_bar, legend_below, level_ticks
-from course.ui.tables import table_view
+from course.ui.tables import TableView, table_view
 from course.ui.theme import BAND_COLOURS, PALETTE
 from course.ui.widgets import dropdown
 
@@ -481,7 +480,7 @@ def level_table(*, attack_scale: str = "large", host_state: str = "sponsor") -> 
     return pd.DataFrame(rows)
 
 
-def evidence_view() -> Styler:
+def evidence_view() -> TableView:
     """:func:`evidence_table` as the lesson shows it: plain headers, the level in words, whole
     meanings (the evidence codes stay in :func:`evidence_table` for code and tests)."""
     table = evidence_table()
@@ -496,7 +495,7 @@ def evidence_view() -> Styler:
     return table_view(shown, index=False)
 
 
-def level_view(*, attack_scale: str = "large", host_state: str = "sponsor") -> Styler:
+def level_view(*, attack_scale: str = "large", host_state: str = "sponsor") -> TableView:
     """:func:`level_table` as the lesson shows it: each level in words with its code in the data
     (the lesson teaches the codes), plain headers, whole cells."""
     table = level_table(attack_scale=attack_scale, host_state=host_state)
@@ -512,7 +511,7 @@ def level_view(*, attack_scale: str = "large", host_state: str = "sponsor") -> S
             "Options carried": table["options carried"],
         }
     )
-    return table_view(shown, index=False).format(precision=2)
+    return table_view(shown, index=False, precision=2)
 
 
 # --- The widget: controls in, figure and HTML out ------------------------------------------------
@@ -784,7 +783,7 @@ def false_flags(incidents: pd.DataFrame, responses: pd.DataFrame) -> pd.DataFram
     return disguised.sort_values(["start_year", "id"])[columns].reset_index(drop=True)
 
 
-def false_flag_view(flags: pd.DataFrame) -> Styler:
+def false_flag_view(flags: pd.DataFrame) -> TableView:
     """The table of :func:`false_flags` as the lesson shows it: the operation, who really acted
     and the mask it wore (whole, as that is the point of the table), the host country by name,
     the years, and the strongest attribution in words."""

@@ -59,7 +59,6 @@ import ipywidgets as w
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from pandas.io.formats.style import Styler
 
 from course.engine.countries import country_name
 from course.engine.data import HOST_POSTURES, RESPONSE_OPTIONS
@@ -80,7 +79,7 @@ from course.engine.labels import (
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
 from course.ui.figures import count_axis, legend_below, level_ticks
-from course.ui.tables import table_view  # re-exported: lessons 04-09 import it from here
+from course.ui.tables import TableView, table_view  # re-exported: lessons 04-09 use it
 from course.ui.theme import PALETTE, option_colour
 from course.ui.widgets import dropdown
 
@@ -549,7 +548,7 @@ def legal_ladder_table() -> pd.DataFrame:
     ).set_index("rung")
 
 
-def legal_ladder_view() -> Styler:
+def legal_ladder_view() -> TableView:
     """:func:`legal_ladder_table` as the lesson shows it: headers in plain capitals, every cell
     whole and wrapped."""
     table = legal_ladder_table()
@@ -644,7 +643,7 @@ def _countries(codes: object) -> str:
     return ", ".join(country_name(c.strip()) for c in str(codes).split(";") if c.strip())
 
 
-def requests_view(joined: pd.DataFrame) -> Styler:
+def requests_view(joined: pd.DataFrame) -> TableView:
     """:func:`requests_to_hosts` as the lesson shows it: the incident by name, countries by
     name, the host's posture and whether the activity stopped in words, every description
     whole (it is where students find what was asked and of whom)."""
@@ -663,10 +662,13 @@ def requests_view(joined: pd.DataFrame) -> Styler:
         }
     )
     # Dates stay on one line; the description gets the room, so rows stay short.
-    return (
-        table_view(shown, index=False)
-        .set_properties(subset=["Date"], **{"white-space": "nowrap"})
-        .set_properties(subset=["What was asked, and what happened"], **{"min-width": "24em"})
+    return table_view(
+        shown,
+        index=False,
+        column_styles={
+            "Date": {"white-space": "nowrap"},
+            "What was asked, and what happened": {"min-width": "24em"},
+        },
     )
 
 

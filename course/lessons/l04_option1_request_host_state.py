@@ -51,6 +51,7 @@ from course.engine.labels import (
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice
 from course.lessons import l03_due_diligence as l03
+from course.ui.tables import TableView
 from course.ui.theme import OUTCOME_COLOURS
 from course.ui.widgets import dropdown
 
@@ -149,13 +150,11 @@ TEXTS: Final = LessonTexts(
 TEXTS()
 
 
-def table_view(frame: pd.DataFrame, *, index: bool = True):
+def table_view(frame: pd.DataFrame, *, index: bool = True) -> TableView:
     """A table as lesson 03 shows it (full cell text, left-aligned, optionally without the
     index), with a ``Date`` column kept on one line so "2007-05-10" does not break."""
-    styler = l03.table_view(frame, index=index)
-    if "Date" in frame.columns:
-        styler = styler.set_properties(subset=["Date"], **{"white-space": "nowrap"})
-    return styler
+    nowrap = {"Date": {"white-space": "nowrap"}} if "Date" in frame.columns else None
+    return l03.table_view(frame, index=index, column_styles=nowrap)
 
 
 # --------------------------------------------------------------------------------------------

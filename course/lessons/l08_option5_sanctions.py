@@ -40,6 +40,7 @@ from course.engine.escalation import WARNING_TEXT, assess
 from course.engine.labels import RESPONSE_OUTCOME_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice
+from course.ui.tables import table_view
 from course.ui.theme import BAND_COLOURS, OUTCOME_COLOURS, PALETTE
 from course.ui.widgets import dropdown
 
@@ -453,14 +454,6 @@ def measure_types_table() -> pd.DataFrame:
         for kind in MEASURE_KINDS
     }
     return pd.DataFrame(columns, index=pd.Index([aspects[a] for a in MEASURE_ASPECTS], name=""))
-
-
-def table_view(frame: pd.DataFrame, *, index: bool = True):
-    """A table for the notebook: full cell text, left-aligned, optionally without the index
-    (the same look as lesson 03's tables)."""
-    styler = frame.style.set_properties(**{"text-align": "left", "vertical-align": "top"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    return styler if index else styler.hide(axis="index")
 
 
 def self_check_question(qid: str) -> MultipleChoice:

@@ -48,6 +48,7 @@ from course.engine.labels import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.tables import table_view
 from course.ui.theme import OFF_LADDER_COLOURS, PALETTE, option_colour
 
 __all__ = [
@@ -307,13 +308,6 @@ def record_summary(joined: pd.DataFrame, incidents: pd.DataFrame) -> str:
         ),
     ]
     return f"<p>{html.escape(' '.join(parts))}</p>"
-
-
-def table_view(frame: pd.DataFrame, *, index: bool = True):
-    """A table for the notebook: full cell text, left-aligned, optionally without the index."""
-    styler = frame.style.set_properties(**{"text-align": "left", "vertical-align": "top"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    return styler if index else styler.hide(axis="index")
 
 
 # --------------------------------------------------------------------------------------------

@@ -84,6 +84,7 @@ from course.lessons.case_study import (
     starred_choices,
 )
 from course.ui.plotly_view import PlotlyView
+from course.ui.tables import table_view
 from course.ui.theme import BAND_COLOURS, option_colour
 from course.ui.widgets import slider
 
@@ -342,14 +343,6 @@ def combinations_table(joined: pd.DataFrame, top: int = 6) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[*columns.values(), "_order"])
     frame = frame.sort_values([columns["incidents"], "_order"], ascending=[False, True])
     return frame.drop(columns="_order").head(top).reset_index(drop=True)
-
-
-def table_view(frame: pd.DataFrame, *, index: bool = False):
-    """A left-aligned, wrapped table for the lesson (pandas Styler)."""
-    styler = frame.style.set_properties(
-        **{"text-align": "left", "vertical-align": "top", "white-space": "normal"}
-    ).set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    return styler if index else styler.hide(axis="index")
 
 
 # --------------------------------------------------------------------------------------------

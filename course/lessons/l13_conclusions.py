@@ -51,6 +51,7 @@ from course.engine.labels import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.tables import table_view
 from course.ui.theme import OUTCOME_COLOURS, PALETTE
 from course.ui.widgets import dropdown, slider
 
@@ -444,13 +445,6 @@ def developments_table(keys: tuple[str, ...] = DEVELOPMENTS) -> pd.DataFrame:
         [{headers[f]: _say("developments", k, f) for f in DEVELOPMENT_FIELDS} for k in keys],
         columns=[headers[f] for f in DEVELOPMENT_FIELDS],
     )
-
-
-def table_view(frame: pd.DataFrame, *, index: bool = False):
-    """A table for the notebook: full cell text, left-aligned, by default without the index."""
-    styler = frame.style.set_properties(**{"text-align": "left", "vertical-align": "top"})
-    styler = styler.set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
-    return styler if index else styler.hide(axis="index")
 
 
 # --------------------------------------------------------------------------------------------
