@@ -9,8 +9,8 @@ stops with a :class:`DataValidationError` that says which file, which line, whic
 was found and what is allowed, so a contributor can fix the row without reading code.
 
 The checks run for a file whose exact bytes have not passed before; a file that has passed is
-loaded straight away (:mod:`course.engine.data_stamps`: a stamp is the SHA-256 of the file, the
-rules and the library versions, so any edit is checked again in full). That saves every kernel
+loaded straight away (:mod:`course.engine.checked_files`: a stamp is the SHA-256 of the file, the
+rules and the libraries, so any edit is checked again in full). That saves every kernel
 about half a second at start; ``COURSE_CHECK_DATA=always`` checks on every load.
 
 The vocabularies and columns (``ACTOR_TYPES``, ``INCIDENT_COLUMNS``, ...) are defined in
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ from typing import Final
 
 import pandas as pd
 
-from course.engine import data_stamps
+from course.engine import checked_files
 from course.engine.codebook import (
     ACTOR_TYPES,
     ATTRIBUTION_LEVELS,
@@ -166,6 +167,18 @@ def _as_types(frame: pd.DataFrame, types: Mapping[str, object]) -> pd.DataFrame:
     return out.astype({c: "str" for c in out.columns if c not in types})
 
 
+#: The modules whose source decides what passes, and the libraries that run the checks.
+RULE_MODULES: Final = ("codebook.py", "data_rules.py", "data.py")
+CHECK_LIBRARIES: Final = ("pandas", "pandera")
+
+
+@functools.cache
+def _rules() -> str:
+    """Fingerprint of the data rules (:func:`course.engine.checked_files.fingerprint`)."""
+    here = Path(__file__).resolve().parent
+    return checked_files.fingerprint((here / name for name in RULE_MODULES), CHECK_LIBRARIES)
+
+
 def _links(incidents: pd.DataFrame) -> str:
     """What a responses file is checked against: each incident's id and start year."""
     pairs = zip(incidents["id"].astype(str), incidents["start_year"].astype(str), strict=True)
@@ -191,8 +204,8 @@ def load_incidents(path: Path | str | None = None) -> pd.DataFrame:
     file = Path(path) if path is not None else DATA_DIR / INCIDENTS_FILE
     content = _read_bytes(file)
     raw = _read_rows(file, _decode(file, content), INCIDENT_COLUMNS)
-    stamp = data_stamps.stamp_for(INCIDENTS_FILE, content)
-    if data_stamps.is_stamped(stamp):
+    stamp = checked_files.stamp_for(_rules(), INCIDENTS_FILE, content)
+    if checked_files.is_stamped(stamp):
         return _as_types(raw, INCIDENT_TYPES)
     from course.engine import data_rules  # pandera: only for a file not checked before
 
@@ -201,7 +214,7 @@ def load_incidents(path: Path | str | None = None) -> pd.DataFrame:
         raise DataValidationError(file, problems)
     typed = _as_types(raw, INCIDENT_TYPES)
     data_rules.check_typed_incidents(typed)
-    data_stamps.add_stamp(stamp)
+    checked_files.add_stamp(stamp)
     return typed
 
 
@@ -227,8 +240,8 @@ def load_responses(
     known = incidents if incidents is not None else load_incidents()
     content = _read_bytes(file)
     raw = _read_rows(file, _decode(file, content), RESPONSE_COLUMNS)
-    stamp = data_stamps.stamp_for(RESPONSES_FILE, content, _links(known))
-    if data_stamps.is_stamped(stamp):
+    stamp = checked_files.stamp_for(_rules(), RESPONSES_FILE, content, _links(known))
+    if checked_files.is_stamped(stamp):
         return _as_types(raw, RESPONSE_TYPES)
     from course.engine import data_rules  # pandera: only for a file not checked before
 
@@ -237,7 +250,7 @@ def load_responses(
         raise DataValidationError(file, problems)
     typed = _as_types(raw, RESPONSE_TYPES)
     data_rules.check_typed_responses(typed)
-    data_stamps.add_stamp(stamp)
+    checked_files.add_stamp(stamp)
     return typed
 
 

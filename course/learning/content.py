@@ -44,16 +44,17 @@ lecturer's edit shows after re-running the cell.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 import re
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
+from course.engine import checked_files
 from course.engine.paths import CONTENT_DIR
 from course.learning.quiz import MultipleChoice
 
@@ -80,8 +81,6 @@ __all__ = [
 ]
 
 LESSON_ID = re.compile(r"^\d{2}$")
-QUESTION_ID = re.compile(r"^\d{2}\.[a-z0-9][a-z0-9_-]*$")
-TASK_ID = re.compile(r"^ex\d{2}\.task\d+$")
 
 
 class ContentError(ValueError):
@@ -89,44 +88,25 @@ class ContentError(ValueError):
     the question or task id and the field."""
 
 
-class _Strict(BaseModel):
-    # extra="forbid": a misspelt field ("feedbak") is an error naming it, not silently ignored.
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
-
-
-class Choice(_Strict):
+@dataclass(frozen=True)
+class Choice:
     """One choice of a multiple-choice question, with the feedback a student gets for it."""
 
-    text: str = Field(min_length=1)
-    feedback: str = Field(min_length=1)
+    text: str
+    feedback: str
     correct: bool = False
 
 
-class ChoiceQuestionText(_Strict):
+@dataclass(frozen=True)
+class ChoiceQuestionText:
     """A multiple-choice self-check question as authored in a content file."""
 
     id: str
-    prompt: str = Field(min_length=1)
-    choices: list[Choice] = Field(min_length=2)
+    prompt: str
+    choices: list[Choice]
     explanation: str = ""
     hint: str = ""
     style: Literal["radio", "toggle"] = "radio"
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not QUESTION_ID.match(value):
-            raise ValueError(f"{value!r} is not a question id; allowed: NN.name, e.g. '02.q1'")
-        return value
-
-    @model_validator(mode="after")
-    def _one_correct_at_least(self) -> ChoiceQuestionText:
-        if not any(choice.correct for choice in self.choices):
-            raise ValueError("no choice is marked 'correct: true'; mark at least one")
-        texts = [choice.text.casefold() for choice in self.choices]
-        if len(set(texts)) != len(texts):
-            raise ValueError("the same choice text appears twice")
-        return self
 
     @property
     def answer(self) -> int | set[int]:
@@ -135,36 +115,20 @@ class ChoiceQuestionText(_Strict):
         return right if len(right) > 1 else next(iter(right))
 
 
-class TaskText(_Strict):
+@dataclass(frozen=True)
+class TaskText:
     """The words of one exercise task; its expected answer is computed in Python."""
 
     id: str
-    prompt: str = Field(min_length=1)
+    prompt: str
     hint: str = ""
     explanation: str = ""
-    choices: list[Choice] = Field(default_factory=list)
-    rubric: list[str] = Field(default_factory=list)
+    choices: list[Choice] = field(default_factory=list)
+    rubric: list[str] = field(default_factory=list)
     model_answer: str = ""
     min_points: int | None = None
     solution: str = ""
     worked_answer: str = ""
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, value: str) -> str:
-        if not TASK_ID.match(value):
-            raise ValueError(f"{value!r} is not a task id; allowed: exNN.taskK, e.g. 'ex02.task1'")
-        return value
-
-    @model_validator(mode="after")
-    def _open_task_complete(self) -> TaskText:
-        if self.rubric and not self.model_answer:
-            raise ValueError("a task with a rubric needs a model_answer")
-        if self.min_points is not None and not 1 <= self.min_points <= len(self.rubric):
-            raise ValueError(f"min_points must be 1-{len(self.rubric)} (the rubric's length)")
-        if self.choices and not any(choice.correct for choice in self.choices):
-            raise ValueError("no choice is marked 'correct: true'; mark at least one")
-        return self
 
     @property
     def answer(self) -> int | set[int]:
@@ -175,33 +139,15 @@ class TaskText(_Strict):
         return right if len(right) > 1 else next(iter(right))
 
 
-class LessonContent(_Strict):
-    """Everything a content file holds for one lesson (and its exercises)."""
+@dataclass(frozen=True)
+class LessonContent:
+    """Everything a content file holds for one lesson (and its exercises), as checked by
+    :mod:`course.learning.content_schema` (the rules live there)."""
 
     lesson: str
-    questions: list[ChoiceQuestionText] = Field(default_factory=list)
-    tasks: list[TaskText] = Field(default_factory=list)
-    texts: dict[str, Any] = Field(default_factory=dict)
-
-    @field_validator("lesson", mode="before")
-    @classmethod
-    def _lesson_shape(cls, value: Any) -> str:
-        value = str(value)
-        if not LESSON_ID.match(value):
-            raise ValueError(f"{value!r} is not a lesson id; allowed: two digits such as '02'")
-        return value
-
-    @model_validator(mode="after")
-    def _ids_belong_and_are_unique(self) -> LessonContent:
-        seen: set[str] = set()
-        for item in [*self.questions, *self.tasks]:
-            if item.id in seen:
-                raise ValueError(f"id {item.id!r} appears twice")
-            seen.add(item.id)
-            digits = item.id.removeprefix("ex")[:2]
-            if digits != self.lesson:
-                raise ValueError(f"id {item.id!r} does not belong to lesson {self.lesson}")
-        return self
+    questions: list[ChoiceQuestionText] = field(default_factory=list)
+    tasks: list[TaskText] = field(default_factory=list)
+    texts: dict[str, Any] = field(default_factory=dict)
 
     def question(self, qid: str) -> ChoiceQuestionText:
         """The question ``qid`` (ContentError naming the known ids if there is none)."""
@@ -220,79 +166,24 @@ class LessonContent(_Strict):
         raise ContentError(f"lesson {self.lesson}: no task {task_id!r}; known: {known}")
 
 
+def _content(checked: Mapping[str, Any]) -> LessonContent:
+    """The dataclasses from a checked, normalised file (what the schema returns)."""
+
+    def choices(items: list[Mapping[str, Any]]) -> list[Choice]:
+        return [Choice(**item) for item in items]
+
+    return LessonContent(
+        lesson=checked["lesson"],
+        questions=[
+            ChoiceQuestionText(**{**q, "choices": choices(q["choices"])})
+            for q in checked["questions"]
+        ],
+        tasks=[TaskText(**{**t, "choices": choices(t["choices"])}) for t in checked["tasks"]],
+        texts=checked["texts"],
+    )
+
+
 # --- reading the files ---------------------------------------------------------------------------
-
-
-#: libyaml's parser where PyYAML was built with it (the PyPI wheels are): it reads the content
-#: files several times faster than the pure-Python one, and every lesson reads two at import.
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _UniqueKeyLoader(_SafeLoader):
-    """PyYAML keeps the last of two equal keys silently; a content file must not."""
-
-
-def _mapping_without_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
-    keys: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in keys:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"key {key!r} appears twice", key_node.start_mark
-            )
-        keys.add(key)
-    return loader.construct_mapping(node)
-
-
-_UniqueKeyLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
-)
-
-
-def _where(raw: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
-    """("question '02.q3'", "choices[2].feedback") for a pydantic error location."""
-    owner = "file"
-    rest = list(loc)
-    if len(rest) >= 2 and rest[0] in ("questions", "tasks") and isinstance(rest[1], int):
-        section, index = rest[0], rest[1]
-        try:
-            item_id = raw[section][index].get("id", f"#{index + 1}")
-        except (KeyError, IndexError, TypeError, AttributeError):
-            item_id = f"#{index + 1}"
-        owner = f"{section[:-1]} {item_id!r}"
-        rest = rest[2:]
-    field = ""
-    for part in rest:
-        if isinstance(part, int):
-            field += f"[{part + 1}]"
-        else:
-            field += ("." if field else "") + str(part)
-    return owner, field or "(whole entry)"
-
-
-def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
-    """Field names allowed where an unknown field was found (for the error message)."""
-    model: type[BaseModel] = LessonContent
-    sections = {"questions": ChoiceQuestionText, "tasks": TaskText}
-    for part in loc[:-1]:
-        if model is LessonContent and part in sections:
-            model = sections[part]
-        elif part == "choices":
-            model = Choice
-    return list(model.model_fields)
-
-
-def _format_errors(path: Path, raw: Any, error: ValidationError) -> str:
-    lines = []
-    for problem in error.errors():
-        owner, field = _where(raw, tuple(problem["loc"]))
-        message = problem["msg"].removeprefix("Value error, ")
-        if problem["type"] == "extra_forbidden":
-            message = (
-                f"unknown field (a typo?); allowed: {', '.join(_allowed_fields(problem['loc']))}"
-            )
-        lines.append(f"{_display(path)}: {owner}, field '{field}': {message}")
-    return "\n".join(lines)
 
 
 def _display(path: Path) -> str:
@@ -317,15 +208,69 @@ def content_file(lesson_id: str, folder: Path | None = None) -> Path:
     return matches[0]
 
 
+#: The modules whose source decides what a content file may hold, and the libraries that read
+#: and check it: an edit to any of them makes every file be checked again.
+RULE_MODULES: Final = ("content.py", "content_schema.py")
+CHECK_LIBRARIES: Final = ("yaml", "pydantic")
+
+
+@cache
+def _rules() -> str:
+    here = Path(__file__).resolve().parent
+    return checked_files.fingerprint((here / name for name in RULE_MODULES), CHECK_LIBRARIES)
+
+
+def _to_json(value: Any) -> Any:
+    """Checked content as JSON that keeps its Python types: YAML gives mappings with number keys
+    (lesson 03's plans are keyed by option number) and dates, which plain JSON would turn into
+    text. TypeError for anything else (the file is then simply checked again next time)."""
+    if isinstance(value, dict):
+        return {"__mapping__": [[_to_json(k), _to_json(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_to_json(item) for item in value]
+    if isinstance(value, datetime.datetime):
+        return {"__datetime__": value.isoformat()}
+    if isinstance(value, datetime.date):
+        return {"__date__": value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"cannot record a {type(value).__name__} in the checked-content cache")
+
+
+def _from_json(value: Any) -> Any:
+    """The inverse of :func:`_to_json`."""
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    if isinstance(value, dict):
+        if "__mapping__" in value:
+            return {_from_json(k): _from_json(v) for k, v in value["__mapping__"]}
+        if "__datetime__" in value:
+            return datetime.datetime.fromisoformat(value["__datetime__"])
+        if "__date__" in value:
+            return datetime.date.fromisoformat(value["__date__"])
+        raise ValueError("a mapping without its tag in the checked-content cache")
+    return value
+
+
 @lru_cache(maxsize=64)
 def _parse(path: Path, mtime_ns: int) -> LessonContent:
     del mtime_ns  # part of the cache key only: an edited file is read again
     try:
-        source = path.read_text(encoding="utf-8")
+        content = path.read_bytes()
     except OSError as error:
         raise ContentError(f"{_display(path)}: cannot be read ({error})") from None
+    # The file name's lesson id is part of what is checked ("lesson" must match it).
+    stamp = checked_files.stamp_for(_rules(), "content", content, path.name[:2])
+    recorded = checked_files.read_checked(stamp)
+    if recorded is not None:
+        try:
+            return _content(_from_json(recorded))
+        except (KeyError, TypeError, ValueError):
+            pass  # a record from another shape of the code: check the file again
+    try:
+        source = content.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        line = content[: error.start].count(b"\n") + 1
         raise ContentError(
             f"{_display(path)}: line {line}: not UTF-8 text ({error.reason}); save the file as "
             "UTF-8 (allowed: UTF-8 only)"
@@ -339,10 +284,12 @@ def _parse(path: Path, mtime_ns: int) -> LessonContent:
             "be cut short (a half-written save?); check its end against the repository's copy, "
             "then end it with a newline"
         )
+    from course.learning import content_schema  # YAML and pydantic: only for a new file
+
     try:
-        raw = yaml.load(source, Loader=_UniqueKeyLoader)
-    except yaml.YAMLError as error:
-        raise ContentError(f"{_display(path)}: not valid YAML: {error}") from None
+        raw = content_schema.read_yaml(source)
+    except content_schema.ContentSchemaError as error:
+        raise ContentError(f"{_display(path)}: {error}") from None
     if not isinstance(raw, dict):
         raise ContentError(f"{_display(path)}: the file must be a mapping with 'lesson' at the top")
     expected = path.name[:2]
@@ -355,9 +302,12 @@ def _parse(path: Path, mtime_ns: int) -> LessonContent:
             + ("" if isinstance(raw["lesson"], str) else f" (in quotes: lesson: '{expected}')")
         )
     try:
-        return LessonContent.model_validate(raw)
-    except ValidationError as error:
-        raise ContentError(_format_errors(path, raw, error)) from None
+        checked = content_schema.checked(raw, _display(path))
+    except content_schema.ContentSchemaError as error:
+        raise ContentError(str(error)) from None
+    with contextlib.suppress(TypeError):  # a value the record cannot hold: check it next time
+        checked_files.write_checked(stamp, _to_json(checked))
+    return _content(checked)
 
 
 def load_content_file(path: str | Path) -> LessonContent:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from course.engine import data_rules, data_stamps
+from course.engine import checked_files, data, data_rules
 from course.engine.data import DataValidationError, load_incidents, load_responses
 from course.engine.paths import DATA_DIR
 
@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty stamp cache of this test's own, with stamps in use."""
     folder = tmp_path / "cache"
-    monkeypatch.setenv(data_stamps.ENV_DIR, str(folder))
-    monkeypatch.delenv(data_stamps.ENV_CHECK, raising=False)
-    return folder / data_stamps.SUBDIR
+    monkeypatch.setenv(checked_files.ENV_DIR, str(folder))
+    monkeypatch.delenv(checked_files.ENV_CHECK, raising=False)
+    return folder / checked_files.SUBDIR
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_always_checks_when_asked(
     cache: Path, check_calls: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_incidents()
-    monkeypatch.setenv(data_stamps.ENV_CHECK, "always")
+    monkeypatch.setenv(checked_files.ENV_CHECK, "always")
     load_incidents()
     assert check_calls == ["incident_problems", "incident_problems"]
 
@@ -113,7 +113,7 @@ def test_always_checks_when_asked(
 def test_an_unknown_check_setting_names_the_variable_and_the_allowed_values(
     cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(data_stamps.ENV_CHECK, "sometimes")
+    monkeypatch.setenv(checked_files.ENV_CHECK, "sometimes")
     with pytest.raises(ValueError, match=r"COURSE_CHECK_DATA: got 'sometimes'; allowed: .*always"):
         load_incidents()
 
@@ -123,33 +123,42 @@ def test_a_cache_that_cannot_be_written_costs_speed_only(
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    monkeypatch.setenv(data_stamps.ENV_DIR, str(blocker))
-    monkeypatch.delenv(data_stamps.ENV_CHECK, raising=False)
-    assert data_stamps.add_stamp("0" * 64) is False
+    monkeypatch.setenv(checked_files.ENV_DIR, str(blocker))
+    monkeypatch.delenv(checked_files.ENV_CHECK, raising=False)
+    assert checked_files.add_stamp("0" * 64) is False
     for _ in range(2):
         assert len(load_incidents()) > 0
     assert check_calls == ["incident_problems", "incident_problems"]
 
 
-def test_the_stamp_covers_content_context_rules_and_library_versions(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    base = data_stamps.stamp_for("incidents.csv", b"a,b\n")
-    assert data_stamps.stamp_for("incidents.csv", b"a,b\n") == base
-    assert data_stamps.stamp_for("incidents.csv", b"a,c\n") != base
-    assert data_stamps.stamp_for("responses.csv", b"a,b\n") != base
-    assert data_stamps.stamp_for("incidents.csv", b"a,b\n", "estonia-2007,2007") != base
-    here = Path(data_stamps.__file__).parent
-    assert all((here / name).is_file() for name in data_stamps.RULE_MODULES)
-    assert {"codebook.py", "data_rules.py", "data.py"} <= set(data_stamps.RULE_MODULES)
-    data_stamps.rules_fingerprint.cache_clear()
-    monkeypatch.setattr(pd, "__version__", "0.0.0")
-    try:
-        assert data_stamps.stamp_for("incidents.csv", b"a,b\n") != base
-    finally:
-        monkeypatch.undo()
-        data_stamps.rules_fingerprint.cache_clear()
-    assert data_stamps.stamp_for("incidents.csv", b"a,b\n") == base
+def test_the_stamp_covers_content_context_rules_and_libraries(tmp_path: Path) -> None:
+    rules = data._rules()
+    base = checked_files.stamp_for(rules, "incidents.csv", b"a,b\n")
+    assert checked_files.stamp_for(rules, "incidents.csv", b"a,b\n") == base
+    assert checked_files.stamp_for(rules, "incidents.csv", b"a,c\n") != base
+    assert checked_files.stamp_for(rules, "responses.csv", b"a,b\n") != base
+    assert checked_files.stamp_for(rules, "incidents.csv", b"a,b\n", "estonia-2007,2007") != base
+    here = Path(data.__file__).parent
+    assert {"codebook.py", "data_rules.py", "data.py"} <= set(data.RULE_MODULES)
+    assert all((here / name).is_file() for name in data.RULE_MODULES)
+    # An edited rule module or another copy of a library gives another fingerprint.
+    module = tmp_path / "data_rules.py"
+    module.write_text("RULE = 1\n", encoding="utf-8")
+    first = checked_files.fingerprint([module], ["pandera"])
+    module.write_text("RULE = 2\n", encoding="utf-8")
+    assert checked_files.fingerprint([module], ["pandera"]) != first
+    assert checked_files.fingerprint([module], ["pandera", "pydantic"]) != first
+    assert "pandera: /" in checked_files._library("pandera")
+    assert checked_files._library("no_such_library_xyz") == "no_such_library_xyz: missing"
+
+
+def test_a_damaged_record_counts_as_none(cache: Path) -> None:
+    assert checked_files.write_checked("a" * 64, {"lesson": "02"})
+    assert checked_files.read_checked("a" * 64) == {"lesson": "02"}
+    (cache / ("a" * 64)).write_bytes(b'{"lesson": ')  # cut short
+    assert checked_files.read_checked("a" * 64) is None
+    assert checked_files.read_checked("b" * 64) is None
+    assert not [p for p in cache.iterdir() if p.name.startswith(".writing-")]
 
 
 def test_a_new_kernel_with_stamps_loads_without_the_checking_library(cache: Path) -> None:
@@ -196,3 +205,91 @@ def test_data_module_needs_no_checking_library_to_import() -> None:
         [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+# --- content files --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def content_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The content files checked from now on (each check still runs for real); the in-process
+    memo of parsed files is emptied so every load goes to the file and the record."""
+    from course.learning import content, content_schema
+
+    calls: list[str] = []
+    real = content_schema.checked
+
+    def counted(raw: object, where: str) -> dict:
+        calls.append(where)
+        return real(raw, where)
+
+    monkeypatch.setattr(content_schema, "checked", counted)
+    content._parse.cache_clear()
+    yield calls
+    content._parse.cache_clear()
+
+
+def test_a_checked_content_file_loads_the_same_from_its_record(
+    cache: Path, content_checks: list[str]
+) -> None:
+    from course.learning import content
+
+    path = content.content_file("03")
+    first = content.load_content_file(path)
+    content._parse.cache_clear()
+    again = content.load_content_file(path)
+    assert len(content_checks) == 1, "a content file that passed was checked again"
+    assert again == first
+    # Lesson 03's plans are keyed by option number: the record keeps the numbers numbers.
+    plans = again.texts["plans"]["willing_able"]
+    assert set(plans) == set(range(1, 8)) and plans == first.texts["plans"]["willing_able"]
+    assert again.question("03.q1").answer == first.question("03.q1").answer
+
+
+def test_an_edited_content_file_is_checked_again(
+    cache: Path, tmp_path: Path, content_checks: list[str]
+) -> None:
+    from course.learning import content
+    from course.learning.content import ContentError
+
+    copy = tmp_path / "02_proxies_and_attribution.yaml"
+    copy.write_bytes(content.content_file("02").read_bytes())
+    content.load_content_file(copy)
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(text.replace("feedback:", "feedbak:", 1), encoding="utf-8")
+    content._parse.cache_clear()
+    with pytest.raises(ContentError, match=r"field '.*feedbak': unknown field"):
+        content.load_content_file(copy)
+    assert len(content_checks) == 2
+
+
+def test_a_damaged_content_record_is_checked_again(cache: Path, content_checks: list[str]) -> None:
+    from course.learning import content
+
+    first = content.lesson_content("05")
+    for record in cache.iterdir():
+        record.write_bytes(b'{"__mapping__": [["lesson", "05"]]}')  # wrong shape
+    content._parse.cache_clear()
+    assert content.lesson_content("05") == first
+    assert len(content_checks) == 2
+
+
+def test_a_new_kernel_reads_content_without_yaml_or_pydantic(cache: Path) -> None:
+    from course.learning import content
+
+    for lesson in content.lesson_ids():
+        content.lesson_content(lesson)  # checked here, recorded in this test's cache
+    code = (
+        "import sys\n"
+        "from course.learning.content import lesson_content, lesson_ids\n"
+        "n = sum(len(lesson_content(i).questions) for i in lesson_ids())\n"
+        "import course.lessons.l12_case_study_lab\n"
+        "print(n, 'pydantic' in sys.modules, 'yaml' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    count, pydantic_loaded, yaml_loaded = done.stdout.split()
+    total = sum(len(content.lesson_content(i).questions) for i in content.lesson_ids())
+    assert int(count) == total > 0
+    assert (pydantic_loaded, yaml_loaded) == ("False", "False")
