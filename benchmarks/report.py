@@ -51,6 +51,19 @@ def machine() -> dict[str, Any]:
     }
 
 
+def precompile() -> None:
+    """Write the bytecode of every ``course`` module before timing imports.
+
+    A student's kernels run from compiled modules after the first import (pip compiles an
+    installed package; Python writes the cache of a checkout on first use). A shell with
+    ``PYTHONDONTWRITEBYTECODE`` set (common in containers) never writes it, so every process
+    would recompile each edited module and time the compiler, not the course.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "course"), quiet=1)
+
+
 def measure(
     what: str,
     figure: float,

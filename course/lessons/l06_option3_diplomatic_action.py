@@ -304,18 +304,19 @@ def attribution_waves(
     rows = diplomatic_responses(joined)
     rows = rows.loc[rows["date"].str.len() == 10].copy()
     rows["day"] = pd.to_datetime(rows["date"], format="%Y-%m-%d")
+    # One pass over the statements sorted by incident, then day: a wave ends at the first
+    # statement of another incident or more than ``days`` after the wave's first statement.
+    rows = rows.sort_values(["incident_id", "day", "responder"], kind="stable")
     waves = []
-    for incident_id, group in rows.groupby("incident_id", sort=False):
-        group = group.sort_values(["day", "responder"], kind="stable")
-        start, members = None, []
-        for row in [*group.itertuples(index=False), None]:
-            if row is not None and start is not None and (row.day - start).days <= days:
-                members.append(row)
-                continue
-            if members:
-                waves.append(_wave(incident_id, members))
-            if row is not None:
-                start, members = row.day, [row]
+    incident_id, start, members = None, None, []
+    for row in [*rows.itertuples(index=False), None]:
+        if row is not None and row.incident_id == incident_id and (row.day - start).days <= days:
+            members.append(row)
+            continue
+        if members:
+            waves.append(_wave(incident_id, members))
+        if row is not None:
+            incident_id, start, members = row.incident_id, row.day, [row]
     frame = pd.DataFrame(
         waves,
         columns=["incident_id", "incident", "first", "last", "responders", "who", "statements"],
