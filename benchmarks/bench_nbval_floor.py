@@ -9,6 +9,11 @@ notebook checks the data and content in full, as on a student's first day; the c
 bytecode is written first). Target: real / floor <= 1.3. The slowest notebooks are named from
 pytest's ``--durations=0`` (a notebook's time = the sum of its cells', kernel start included).
 
+A third run splits the gap: a *shaped* floor has as many code cells as each real notebook, the
+first importing the stack and the others only ``pass``. shaped - floor is what nbval costs per
+cell (a lesson is many short cells, as the course's style asks); real - shaped is the course's
+own work (its modules, data, figures, widgets, and the garbage collection their objects cause).
+
     .venv/bin/python benchmarks/bench_nbval_floor.py [--repeat 1] [--check]
 
 Writes build/bench/nbval_floor.json (see benchmarks/report.py).
@@ -55,18 +60,27 @@ def real_notebooks() -> list[Path]:
     return lesson_paths() + sorted((ROOT / "exercises").glob("*.ipynb"))
 
 
-def floor_notebook(path: Path) -> None:
-    """A notebook with one code cell that imports the stack, nothing else."""
+def code_cells(path: Path) -> int:
+    """How many code cells a notebook has."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for cell in cells if cell["cell_type"] == "code")
+
+
+def floor_notebook(path: Path, cells: int = 1) -> None:
+    """A notebook whose first code cell imports the stack; ``cells - 1`` more cells that only
+    ``pass`` (the shaped floor: what nbval costs per cell, with no course work in it)."""
+    sources = [STACK_CELL, *["pass\n"] * (cells - 1)]
     nb = {
         "cells": [
             {
                 "cell_type": "code",
                 "execution_count": None,
-                "id": "floor-0",
+                "id": f"floor-{n}",
                 "metadata": {},
                 "outputs": [],
-                "source": STACK_CELL,
+                "source": source,
             }
+            for n, source in enumerate(sources)
         ],
         "metadata": {
             "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -116,25 +130,28 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="bench-nbval-", dir=ROOT / "build") as work,
         tempfile.TemporaryDirectory(prefix="bench-nbval-progress-") as progress,
     ):
-        floor_dir = Path(work) / "floor"
-        floor_dir.mkdir()
-        floor = []
+        floor: list[Path] = []
+        shaped: list[Path] = []
         for path in real:
-            floor.append(floor_dir / path.parent.name / path.name)  # same key as the real one
-            floor[-1].parent.mkdir(exist_ok=True)
-            floor_notebook(floor[-1])
+            for folder, paths, cells in (
+                ("floor", floor, 1),
+                ("shaped", shaped, code_cells(path)),
+            ):
+                paths.append(Path(work) / folder / path.parent.name / path.name)  # same key
+                paths[-1].parent.mkdir(parents=True, exist_ok=True)
+                floor_notebook(paths[-1], cells)
         env = {**os.environ, "COURSE_PROGRESS_FILE": str(Path(progress) / "progress.json")}
         best: dict[str, tuple[float, dict[str, float], str]] = {}
         loads = [os.getloadavg()[0]]
         for run in range(args.repeat):
-            for label, paths in (("floor", floor), ("real", real)):
-                # An empty stamp cache for each run, as on a student's first day: the first
-                # notebook checks the data files in full, later kernels reuse the stamps
-                # (course.engine.data_stamps).
+            for label, paths in (("floor", floor), ("shaped", shaped), ("real", real)):
+                # An empty cache of checked files for each run, as on a student's first day:
+                # the first notebook checks the data and content in full, later kernels reuse
+                # the records (course.engine.checked_files).
                 env["COURSE_CACHE_DIR"] = tempfile.mkdtemp(prefix="cache-", dir=progress)
                 result = run_pytest(paths, env)
                 loads.append(os.getloadavg()[0])
-                print(f"run {run + 1}, {label:<5}: {result[0]:6.1f} s  ({result[2]})", flush=True)
+                print(f"run {run + 1}, {label:<6}: {result[0]:6.1f} s  ({result[2]})", flush=True)
                 if label not in best or result[0] < best[label][0]:
                     best[label] = result
     real_s, floor_s = best["real"][0], best["floor"][0]
@@ -142,6 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     slowest = sorted(best["real"][1].items(), key=lambda kv: -kv[1])
     print(f"{len(real)} notebooks: real {real_s:.1f} s, floor {floor_s:.1f} s")
     print(f"ratio real / floor {ratio:.2f} (target <= {TARGET})")
+    shaped_s = best["shaped"][0]
+    print(
+        f"shaped floor (same code cells, each only 'pass'): {shaped_s:.1f} s; nbval's per-cell "
+        f"cost {shaped_s - floor_s:.1f} s; the course's own work {real_s - shaped_s:.1f} s; "
+        f"real / shaped floor {real_s / shaped_s:.2f}"
+    )
     floor_per = best["floor"][1]
     print("slowest notebooks (sum of cell times, kernel start included; its floor notebook):")
     for name, seconds in slowest[:5]:
@@ -157,13 +180,18 @@ def main(argv: list[str] | None = None) -> int:
                 "x",
                 target=f"<= {TARGET}",
                 met=ok,
-                shown=f"{ratio:.2f}x ({real_s:.0f} s vs {floor_s:.0f} s; slowest: {top})",
+                shown=(
+                    f"{ratio:.2f}x ({real_s:.0f} s vs {floor_s:.0f} s; against notebooks of the "
+                    f"same cells that only pass: {real_s / shaped_s:.2f}x; slowest: {top})"
+                ),
             )
         ],
         {
             "notebooks": len(real),
             "real_seconds": round(real_s, 2),
             "floor_seconds": round(floor_s, 2),
+            "shaped_floor_seconds": round(shaped_s, 2),
+            "ratio_to_shaped_floor": round(real_s / shaped_s, 2),
             "repeat": args.repeat,
             "per_notebook_seconds": {n: round(s, 2) for n, s in slowest},
             "floor_per_notebook_seconds": {n: round(s, 2) for n, s in sorted(floor_per.items())},
