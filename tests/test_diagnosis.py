@@ -641,8 +641,7 @@ def test_table_view_keeps_its_look_on_voila_slides() -> None:
     body = page
     cells = re.findall(r"<td[^>]*>", body)
     assert len(cells) == 2
-    assert all(
-        'style="text-align: left; vertical-align: top; white-space: normal;"' in c for c in cells
-    )
+    assert all('style="text-align: left; vertical-align: top; white-space: ' in c for c in cells)
+    assert "white-space: normal;" in cells[0]  # the sentence wraps; the short number need not
     assert all("text-align: left" in h for h in re.findall(r"<th[\s>][^>]*>|<th [^>]*>", body))
     assert "<thead>" in body

@@ -33,6 +33,10 @@ HEADER_STYLE: Mapping[str, str] = {"text-align": "left", "vertical-align": "top"
 #: Decimals shown for a float when the table does not say (pandas' Styler showed six).
 DEFAULT_PRECISION = 6
 
+#: A column whose every cell is at most this many characters (dates, codes, numbers) stays on
+#: one line: wrapping it only breaks "2017-12-19" into "2017-12-" and "19".
+SHORT_CELL = 12
+
 
 def _css(props: Mapping[str, str]) -> str:
     return " ".join(f"{name}: {value};" for name, value in props.items())
@@ -55,6 +59,7 @@ class TableView:
 
     ``column_styles`` adds CSS to the body cells of named columns, e.g. ``{"Date":
     {"white-space": "nowrap"}}``; an unknown column name is an error naming the columns there are.
+    A column of short cells (:data:`SHORT_CELL`) stays on one line without being asked.
     """
 
     def __init__(
@@ -90,10 +95,18 @@ class TableView:
         )
         return f"<thead><tr>{cells}</tr></thead>"
 
+    def _column_style(self, column: Any, texts: list[str]) -> str:
+        short = {"white-space": "nowrap"} if all(len(t) <= SHORT_CELL for t in texts) else {}
+        return _css({**CELL_STYLE, **short, **self.column_styles.get(column, {})})
+
     def _body(self) -> str:
-        styles = [
-            _css({**CELL_STYLE, **self.column_styles.get(column, {})})
+        texts = [
+            [html.unescape(_cell_text(v, self.precision)) for v in self.data[column]]
             for column in self.data.columns
+        ]
+        styles = [
+            self._column_style(column, column_texts)
+            for column, column_texts in zip(self.data.columns, texts, strict=True)
         ]
         index_style = _css(CELL_STYLE)
         rows = []
