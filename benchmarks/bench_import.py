@@ -7,6 +7,12 @@ in a fresh interpreter against the stack's import in a fresh interpreter, each t
 ``--runs`` runs taken in the same session. Target: every ratio <= 1.2. The three heaviest
 imports outside the stack are named from ``python -X importtime`` (what to make lazy first).
 
+The stack is timed *with plotly's figure classes loaded* (``plotly.graph_objects.Figure``):
+``import plotly.graph_objects`` alone defers them (about 30 ms, with plotly.basedatatypes and
+narwhals) to the first use, and any notebook that draws a figure loads them, so charging them to
+the course would count plotly as course code. The ratio against the bare import is recorded
+beside it (``ratio_to_bare_stack``) so both can be read.
+
     .venv/bin/python benchmarks/bench_import.py [--runs 5] [--check]
 
 Writes build/bench/import.json (see benchmarks/report.py).
@@ -32,6 +38,8 @@ STACK = ("pandas", "numpy", "plotly.graph_objects", "ipywidgets")
 #: The stack as any notebook with a figure uses it: plotly.graph_objects loads its figure classes
 #: (plotly.basedatatypes) on first use, so they are not counted as the course's extras.
 STACK_IN_USE = ", ".join(STACK) + "; plotly.graph_objects.Figure()"
+#: What the ratio divides by: the stack imported with plotly's figure classes loaded (not used).
+STACK_TIMED = ", ".join(STACK) + "; plotly.graph_objects.Figure"
 TIMED = "import time; t = time.perf_counter(); import {0}; print(time.perf_counter() - t)"
 IMPORTTIME = re.compile(r"^import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)")
 
@@ -108,8 +116,10 @@ def main(argv: list[str] | None = None) -> int:
 
     precompile()
     loads = [os.getloadavg()[0]]
-    stack = fresh_seconds(", ".join(STACK), args.runs)
-    print(f"stack ({', '.join(STACK)}): {stack * 1e3:7.0f} ms (min of {args.runs})")
+    stack = fresh_seconds(STACK_TIMED, args.runs)
+    bare = fresh_seconds(", ".join(STACK), args.runs)
+    print(f"stack ({STACK_TIMED}): {stack * 1e3:7.0f} ms (min of {args.runs})")
+    print(f"bare stack ({', '.join(STACK)}): {bare * 1e3:7.0f} ms")
     ratios = {}
     for module in ["course", *lesson_modules()]:
         seconds = fresh_seconds(module, args.runs)
@@ -118,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(ratios, key=lambda m: ratios[m][1])
     worst_ratio = ratios[worst][1]
     print(f"worst: {worst} {worst_ratio:.2f} (target <= {TARGET})")
+    bare_ratio = ratios[worst][0] / bare
+    print(f"worst against the bare stack import: {bare_ratio:.2f}")
 
     stack_modules = {e.module for e in import_tree(STACK_IN_USE)}
     everything = import_tree(", ".join(lesson_modules()))
@@ -139,15 +151,19 @@ def main(argv: list[str] | None = None) -> int:
                 met=ok,
                 shown=(
                     f"{worst_ratio:.2f}x ({worst.rsplit('.', 1)[-1]}: "
-                    f"{ratios[worst][0] * 1e3:.0f} ms vs {stack * 1e3:.0f} ms; "
-                    f"heaviest extras: {names})"
+                    f"{ratios[worst][0] * 1e3:.0f} ms vs {stack * 1e3:.0f} ms for the stack with "
+                    f"plotly's figure classes; {bare_ratio:.2f}x against the bare import, "
+                    f"{bare * 1e3:.0f} ms; heaviest extras: {names})"
                 ),
             )
         ],
         {
             "runs": args.runs,
             "stack": list(STACK),
+            "stack_timed": STACK_TIMED,
             "stack_ms": round(stack * 1e3, 1),
+            "bare_stack_ms": round(bare * 1e3, 1),
+            "ratio_to_bare_stack": round(bare_ratio, 3),
             "modules": {
                 m: {"ms": round(s * 1e3, 1), "ratio": round(r, 3)} for m, (s, r) in ratios.items()
             },

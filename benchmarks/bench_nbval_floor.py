@@ -1,18 +1,21 @@
 """The notebook tests (nbval) against their floor: what does the course add to a bare kernel?
 
 Floor: one notebook per lesson and exercise notebook that only imports the stack the course
-builds on (pandas, plotly, ipywidgets, numpy) and does nothing else; pytest, nbval, a kernel per
-notebook and the stack's import cost are in both runs, so the ratio is what the lessons' own
-work adds. Both runs use the same command, working directory and environment (progress records
-go to a temporary file; records of checked files to an empty folder per run, so the first
-notebook checks the data and content in full, as on a student's first day; the course's
-bytecode is written first). Target: real / floor <= 1.3. The slowest notebooks are named from
-pytest's ``--durations=0`` (a notebook's time = the sum of its cells', kernel start included).
+builds on (pandas, plotly with its figure classes, ipywidgets, numpy) and does nothing else;
+pytest, nbval, a kernel per notebook and the stack's import cost are in both runs, so the ratio
+is what the lessons' own work adds. Both runs use the same command, working directory and
+environment: progress records go to a temporary file; records of checked files go to an empty
+folder per run, so the first notebook checks the data and content in full, as on a student's
+first day; the course's bytecode is written first. Target: real / floor <= 1.3. The slowest
+notebooks are named from pytest's ``--durations=0`` (a notebook's time = the sum of its cells',
+kernel start included).
 
-A third run splits the gap: a *shaped* floor has as many code cells as each real notebook, the
-first importing the stack and the others only ``pass``. shaped - floor is what nbval costs per
-cell (a lesson is many short cells, as the course's style asks); real - shaped is the course's
-own work (its modules, data, figures, widgets, and the garbage collection their objects cause).
+A *bare* floor (``import plotly.graph_objects`` without touching its figure classes) is run and
+reported too, so the effect of that choice can be read. Another run splits the gap: a *shaped*
+floor has as many code cells as each real notebook, the first importing the stack and the others
+only ``pass``. shaped - floor is what nbval costs per cell (a lesson is many short cells, as the
+course's style asks); real - shaped is the course's own work (its modules, data, figures,
+widgets, and the garbage collection their objects cause).
 
     .venv/bin/python benchmarks/bench_nbval_floor.py [--repeat 1] [--check]
 
@@ -39,7 +42,10 @@ from course.learning.lesson_map import lesson_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 1.3
-STACK_CELL = "import numpy\nimport pandas\nimport plotly.graph_objects\nimport ipywidgets\n"
+#: The stack as bench_import.py times it: plotly's figure classes loaded (``import
+#: plotly.graph_objects`` alone defers them to the first figure, which every lesson draws).
+BARE_STACK_CELL = "import numpy\nimport pandas\nimport plotly.graph_objects\nimport ipywidgets\n"
+STACK_CELL = BARE_STACK_CELL + "plotly.graph_objects.Figure\n"
 PYTEST = [
     sys.executable,
     "-m",
@@ -66,10 +72,10 @@ def code_cells(path: Path) -> int:
     return sum(1 for cell in cells if cell["cell_type"] == "code")
 
 
-def floor_notebook(path: Path, cells: int = 1) -> None:
+def floor_notebook(path: Path, cells: int = 1, first: str = STACK_CELL) -> None:
     """A notebook whose first code cell imports the stack; ``cells - 1`` more cells that only
     ``pass`` (the shaped floor: what nbval costs per cell, with no course work in it)."""
-    sources = [STACK_CELL, *["pass\n"] * (cells - 1)]
+    sources = [first, *["pass\n"] * (cells - 1)]
     nb = {
         "cells": [
             {
@@ -130,21 +136,24 @@ def main(argv: list[str] | None = None) -> int:
         tempfile.TemporaryDirectory(prefix="bench-nbval-", dir=ROOT / "build") as work,
         tempfile.TemporaryDirectory(prefix="bench-nbval-progress-") as progress,
     ):
+        bare: list[Path] = []
         floor: list[Path] = []
         shaped: list[Path] = []
         for path in real:
-            for folder, paths, cells in (
-                ("floor", floor, 1),
-                ("shaped", shaped, code_cells(path)),
+            for folder, paths, cells, first in (
+                ("bare", bare, 1, BARE_STACK_CELL),
+                ("floor", floor, 1, STACK_CELL),
+                ("shaped", shaped, code_cells(path), STACK_CELL),
             ):
                 paths.append(Path(work) / folder / path.parent.name / path.name)  # same key
                 paths[-1].parent.mkdir(parents=True, exist_ok=True)
-                floor_notebook(paths[-1], cells)
+                floor_notebook(paths[-1], cells, first)
         env = {**os.environ, "COURSE_PROGRESS_FILE": str(Path(progress) / "progress.json")}
         best: dict[str, tuple[float, dict[str, float], str]] = {}
         loads = [os.getloadavg()[0]]
         for run in range(args.repeat):
-            for label, paths in (("floor", floor), ("shaped", shaped), ("real", real)):
+            runs = (("bare", bare), ("floor", floor), ("shaped", shaped), ("real", real))
+            for label, paths in runs:
                 # An empty cache of checked files for each run, as on a student's first day:
                 # the first notebook checks the data and content in full, later kernels reuse
                 # the records (course.engine.checked_files).
@@ -159,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
     slowest = sorted(best["real"][1].items(), key=lambda kv: -kv[1])
     print(f"{len(real)} notebooks: real {real_s:.1f} s, floor {floor_s:.1f} s")
     print(f"ratio real / floor {ratio:.2f} (target <= {TARGET})")
-    shaped_s = best["shaped"][0]
+    shaped_s, bare_s = best["shaped"][0], best["bare"][0]
+    print(f"bare floor (figure classes not loaded): {bare_s:.1f} s; ratio {real_s / bare_s:.2f}")
     print(
         f"shaped floor (same code cells, each only 'pass'): {shaped_s:.1f} s; nbval's per-cell "
         f"cost {shaped_s - floor_s:.1f} s; the course's own work {real_s - shaped_s:.1f} s; "
@@ -181,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
                 target=f"<= {TARGET}",
                 met=ok,
                 shown=(
-                    f"{ratio:.2f}x ({real_s:.0f} s vs {floor_s:.0f} s; against notebooks of the "
+                    f"{ratio:.2f}x ({real_s:.0f} s vs {floor_s:.0f} s; {real_s / bare_s:.2f}x "
+                    f"against a bare import of plotly.graph_objects; against notebooks of the "
                     f"same cells that only pass: {real_s / shaped_s:.2f}x; slowest: {top})"
                 ),
             )
@@ -190,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
             "notebooks": len(real),
             "real_seconds": round(real_s, 2),
             "floor_seconds": round(floor_s, 2),
+            "bare_floor_seconds": round(bare_s, 2),
+            "ratio_to_bare_floor": round(real_s / bare_s, 2),
             "shaped_floor_seconds": round(shaped_s, 2),
             "ratio_to_shaped_floor": round(real_s / shaped_s, 2),
             "repeat": args.repeat,

@@ -255,3 +255,20 @@ def test_every_checked_task_has_a_lesson_with_a_content_file() -> None:
     for path in EXERCISES_DIR.glob("*.ipynb"):
         lesson = read_lesson(path).id
         assert lesson in lesson_ids(), f"{path.name}: no content/{lesson}_*.yaml"
+
+
+def test_the_content_dataclasses_hold_exactly_the_schemas_fields() -> None:
+    """content_schema checks a file, content builds dataclasses from the result: a field added
+    to one and not the other would fail only when a file is next checked."""
+    from dataclasses import fields
+
+    from course.learning import content_schema
+
+    pairs = [
+        (content.Choice, content_schema.ChoiceSchema),
+        (content.ChoiceQuestionText, content_schema.ChoiceQuestionSchema),
+        (content.TaskText, content_schema.TaskSchema),
+        (content.LessonContent, content_schema.LessonSchema),
+    ]
+    for dataclass_type, schema in pairs:
+        assert [f.name for f in fields(dataclass_type)] == list(schema.model_fields), schema
