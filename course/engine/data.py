@@ -127,7 +127,7 @@ def _read_rows(path: Path, text: str, columns: Sequence[str]) -> pd.DataFrame:
     """Read a CSV file as text, indexed by the line each record starts on.
 
     Why not ``pd.read_csv``: it guesses types (a year ``2007`` becomes a float when another row
-    is empty) and loses line numbers; the schemas below want the cells exactly as written and
+    is empty) and loses line numbers; the checks (data_rules) want the cells exactly as written and
     the errors want the line. A record with the wrong number of fields is reported here, because
     no column-wise schema can see it.
     """
