@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,12 +19,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty stamp cache of this test's own, with stamps in use."""
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty record cache of this test's own, with records in use, and nothing loaded yet in
+    this process (as in a new kernel)."""
     folder = tmp_path / "cache"
     monkeypatch.setenv(checked_files.ENV_DIR, str(folder))
     monkeypatch.delenv(checked_files.ENV_CHECK, raising=False)
-    return folder / checked_files.SUBDIR
+    data._LOADED.clear()
+    yield folder / checked_files.SUBDIR
+    data._LOADED.clear()
 
 
 @pytest.fixture
@@ -127,6 +131,7 @@ def test_a_cache_that_cannot_be_written_costs_speed_only(
     monkeypatch.delenv(checked_files.ENV_CHECK, raising=False)
     assert checked_files.add_stamp("0" * 64) is False
     for _ in range(2):
+        data._LOADED.clear()  # a new kernel
         assert len(load_incidents()) > 0
     assert check_calls == ["incident_problems", "incident_problems"]
 
@@ -293,3 +298,27 @@ def test_a_new_kernel_reads_content_without_yaml_or_pydantic(cache: Path) -> Non
     total = sum(len(content.lesson_content(i).questions) for i in content.lesson_ids())
     assert int(count) == total > 0
     assert (pydantic_loaded, yaml_loaded) == ("False", "False")
+
+
+def test_a_process_parses_a_file_once_and_hands_out_copies(
+    cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = data._read_rows
+    monkeypatch.setattr(
+        data,
+        "_read_rows",
+        lambda path, text, columns: parsed.append(path.name) or real(path, text, columns),
+    )
+    incidents, _ = copy_data(tmp_path)
+    first = load_incidents(incidents)
+    first.loc[0, "name"] = "changed by the caller"
+    second = load_incidents(incidents)
+    assert parsed == ["incidents.csv"], "the same bytes were parsed again"
+    assert second.loc[0, "name"] != "changed by the caller", "callers share one frame"
+    incidents.write_text(
+        incidents.read_text(encoding="utf-8").replace(",large,", ",small,", 1), encoding="utf-8"
+    )
+    third = load_incidents(incidents)
+    assert parsed == ["incidents.csv", "incidents.csv"], "an edited file was not read again"
+    assert (third["scale"] == "small").sum() == (second["scale"] == "small").sum() + 1

@@ -14,9 +14,10 @@ rules and the libraries, so any edit is checked again in full). That saves every
 about half a second at start; ``COURSE_CHECK_DATA=always`` checks on every load.
 
 The vocabularies and columns (``ACTOR_TYPES``, ``INCIDENT_COLUMNS``, ...) are defined in
-:mod:`course.engine.codebook` and importable from here too. Nothing is read or cached at import
-time; each call reads the file again (both files load in a few tens of milliseconds, see
-``benchmarks/bench_data.py``).
+:mod:`course.engine.codebook` and importable from here too. Nothing is read at import time.
+Each call reads the file's bytes again; a file this process already loaded with the same bytes
+is not parsed again (each caller gets its own copy), so an edited file shows at the next call
+(times in ``benchmarks/bench_data.py``).
 
 Typical use::
 
@@ -32,6 +33,7 @@ import csv
 import difflib
 import functools
 import io
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -185,6 +187,31 @@ def _links(incidents: pd.DataFrame) -> str:
     return "\n".join(f"{incident},{year}" for incident, year in pairs)
 
 
+#: Frames this process has loaded, by stamp (the file's bytes, the rules, what it was checked
+#: against): a lesson and its model helpers load the same files several times (``scenario_for``
+#: without ``incidents`` loads them again), and parsing and typing a file costs about 15 ms. A
+#: changed file has another stamp, so it is read again; each caller gets its own copy.
+_LOADED: OrderedDict[str, pd.DataFrame] = OrderedDict()
+_LOADED_MAX = 8
+
+
+def _loaded_before(stamp: str) -> pd.DataFrame | None:
+    """A copy of the frame this process loaded under ``stamp``, if any (not when every load
+    must be checked)."""
+    if checked_files.checks_forced() or stamp not in _LOADED:
+        return None
+    _LOADED.move_to_end(stamp)
+    return _LOADED[stamp].copy()
+
+
+def _remember(stamp: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep ``frame`` for later loads of the same file and hand out a copy of it."""
+    _LOADED[stamp] = frame
+    while len(_LOADED) > _LOADED_MAX:
+        _LOADED.popitem(last=False)
+    return frame.copy()
+
+
 # --- Public API -------------------------------------------------------------------------------
 
 
@@ -203,10 +230,13 @@ def load_incidents(path: Path | str | None = None) -> pd.DataFrame:
     """
     file = Path(path) if path is not None else DATA_DIR / INCIDENTS_FILE
     content = _read_bytes(file)
-    raw = _read_rows(file, _decode(file, content), INCIDENT_COLUMNS)
     stamp = checked_files.stamp_for(_rules(), INCIDENTS_FILE, content)
+    loaded = _loaded_before(stamp)
+    if loaded is not None:
+        return loaded
+    raw = _read_rows(file, _decode(file, content), INCIDENT_COLUMNS)
     if checked_files.is_stamped(stamp):
-        return _as_types(raw, INCIDENT_TYPES)
+        return _remember(stamp, _as_types(raw, INCIDENT_TYPES))
     from course.engine import data_rules  # pandera: only for a file not checked before
 
     problems = data_rules.incident_problems(raw)
@@ -215,7 +245,7 @@ def load_incidents(path: Path | str | None = None) -> pd.DataFrame:
     typed = _as_types(raw, INCIDENT_TYPES)
     data_rules.check_typed_incidents(typed)
     checked_files.add_stamp(stamp)
-    return typed
+    return _remember(stamp, typed)
 
 
 def load_responses(
@@ -239,10 +269,13 @@ def load_responses(
     file = Path(path) if path is not None else DATA_DIR / RESPONSES_FILE
     known = incidents if incidents is not None else load_incidents()
     content = _read_bytes(file)
-    raw = _read_rows(file, _decode(file, content), RESPONSE_COLUMNS)
     stamp = checked_files.stamp_for(_rules(), RESPONSES_FILE, content, _links(known))
+    loaded = _loaded_before(stamp)
+    if loaded is not None:
+        return loaded
+    raw = _read_rows(file, _decode(file, content), RESPONSE_COLUMNS)
     if checked_files.is_stamped(stamp):
-        return _as_types(raw, RESPONSE_TYPES)
+        return _remember(stamp, _as_types(raw, RESPONSE_TYPES))
     from course.engine import data_rules  # pandera: only for a file not checked before
 
     problems = data_rules.response_problems(raw, known)
@@ -251,7 +284,7 @@ def load_responses(
     typed = _as_types(raw, RESPONSE_TYPES)
     data_rules.check_typed_responses(typed)
     checked_files.add_stamp(stamp)
-    return typed
+    return _remember(stamp, typed)
 
 
 def responses_with_incidents(
