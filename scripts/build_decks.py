@@ -48,6 +48,8 @@ TEMPLATE = "course-deck"
 LESSON_LINK = re.compile(r'href="(?P<stem>\d{2}_[a-z0-9_]+)\.ipynb(?P<anchor>#[^"]*)?"')
 REVEAL_FOLDER = "reveal.js"
 PLOTLY_FILE = "plotly.min.js"
+#: The Voila templates (``make present``), whose slides stylesheet the decks share.
+VOILA_TEMPLATES = BOOK_SOURCE.parent / "jupyter" / "voila" / "templates"
 
 
 def deck_name(source: Source) -> str:
@@ -60,6 +62,8 @@ def exporter() -> SlidesExporter:
     return SlidesExporter(
         template_name=TEMPLATE,
         extra_template_basedirs=[str(BOOK_SOURCE / "templates")],
+        # The Voila templates too: a deck takes its look from the live slides' stylesheet.
+        extra_template_paths=[str(VOILA_TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

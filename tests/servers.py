@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,13 +39,16 @@ def voila(
     port: int | None = None,
     extra_args: Sequence[str] = (),
     timeout: float = 60.0,
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
     """Voila serving ``target`` (a notebook or a folder) with ``template`` found under
     ``templates`` (a JUPYTER_PATH holding voila/templates/), run in ``root``; yields the base
-    URL. Fails the test with the end of Voila's log if it does not answer within ``timeout``."""
+    URL (``env``: variables added to the server's environment). Fails the test with the end of
+    Voila's log if it does not answer within ``timeout``."""
     port = port if port is not None else free_port()
-    env = {
+    environment = {
         **os.environ,
+        **(env or {}),
         "JUPYTER_RUNTIME_DIR": str(root / ".runtime"),
         "JUPYTER_PATH": str(templates),
     }
@@ -61,7 +64,9 @@ def voila(
     ]
     log_path = root / "voila.log"
     log = log_path.open("w")
-    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=root)
+    server = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, env=environment, cwd=root
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + timeout
     try:
@@ -77,11 +82,18 @@ def voila(
                 time.sleep(0.3)
         yield base
     finally:
-        if server.poll() is None:
-            os.kill(server.pid, signal.SIGTERM)  # stop it by its PID, nothing broader
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(server.pid, signal.SIGKILL)
-                server.wait(timeout=15)
+        stop(server)
         log.close()
+
+
+def stop(server: subprocess.Popen) -> None:
+    """Stop a server this code started, by its own PID and nothing broader (SIGTERM, then
+    SIGKILL if it has not gone after 15 s)."""
+    if server.poll() is not None:
+        return
+    os.kill(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait(timeout=15)

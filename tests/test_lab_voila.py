@@ -15,7 +15,6 @@ import hashlib
 import html
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -191,12 +190,7 @@ def test_the_readme_app_badge_opens_the_lab_in_the_course_app_template(
                     )
                 time.sleep(0.5)
     finally:
-        os.kill(server.pid, signal.SIGTERM)  # stop it by its PID, nothing broader
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.kill(server.pid, signal.SIGKILL)
-            server.wait(timeout=15)
+        servers.stop(server)
         log.close()
     assert "voila/templates/course-app/static/" in page, "not rendered with the course-app template"
     assert "fontawesome" not in page.lower(), "Voila's default template (Font Awesome from a CDN)"

@@ -32,11 +32,15 @@ from urllib.parse import urlparse
 
 import pytest
 import servers
+import slide_timing
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from course.engine.paths import NOTEBOOKS_DIR
 from course.learning.lesson_map import lesson_paths, load_lessons
+
+FIGURES_JS = slide_timing.FIGURES_JS
+SEND_CLOCK_JS = slide_timing.SEND_CLOCK_JS
 
 pytestmark = pytest.mark.browser
 
@@ -98,61 +102,21 @@ SLIDE_STATE_JS = """() => {
   };
 }"""
 
-FIGURES_JS = """() => [...document.querySelectorAll('section.present .jupyter-widgets .js-plotly-plot')]
-    .map(n => [...n.querySelectorAll('.main-svg')].map(svg => svg.innerHTML).join('')).join('|')"""
-
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _click_track(scope, label: str, where: float) -> None:
-    """Drag a slider's handle to a point of its track, as with a mouse. (Not the Home/End keys:
-    reveal.js takes those too and jumps to the first or last slide; and ipywidgets' sliders do
-    not move on a click of the track.)"""
-    slider = scope.locator(".widget-slider", has_text=label).first
-    track = slider.locator(".noUi-base").first.bounding_box(timeout=10_000)
-    handle = slider.locator(".noUi-handle").first.bounding_box(timeout=10_000)
-    page = scope.page
-    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(
-        track["x"] + track["width"] * where, handle["y"] + handle["height"] / 2, steps=4
-    )
-    page.mouse.up()
-
-
 def _drive(page: Page, kind: str, label: str, value: str) -> str | None:
     """Go to the slide holding the control, change it, return a problem or None."""
-    found = page.evaluate(
-        """(label) => { const H = [...document.querySelectorAll('.reveal .slides > section')];
-          for (let h = 0; h < H.length; h++) { const V = H[h].querySelectorAll(':scope > section');
-            const list = V.length ? [...V] : [H[h]];
-            for (let v = 0; v < list.length; v++)
-              if ([...list[v].querySelectorAll('.widget-slider, .widget-checkbox, .widget-dropdown, .widget-select-multiple')]
-                    .some(n => n.textContent.includes(label))) return '#/' + h + '/' + v; }
-          return null; }""",
-        label,
-    )
+    found = slide_timing.go_to_control(page, label)
     if found is None:
         return f"no control labelled {label!r} on any slide"
-    page.evaluate("hash => { location.hash = hash; }", found)
-    page.wait_for_timeout(800)
     before = page.evaluate(FIGURES_JS)
     if not before:
         return f"the slide with {label!r} ({found}) shows no figure"
-    scope = page.locator("section.present")
-    if kind not in ("slider", "checkbox", "select"):
-        raise ValueError(f"kind: got {kind!r}; allowed: slider, checkbox, select")
     try:
-        if kind == "slider":
-            _click_track(scope, label, 0.98)
-        elif kind == "checkbox":
-            box = scope.locator(".widget-checkbox", has_text=label).first
-            box.locator("input").click(timeout=10_000)
-        else:
-            box = scope.locator(".widget-dropdown, .widget-select-multiple", has_text=label).first
-            box.locator("select").select_option(label=value, timeout=10_000)
+        slide_timing.change(page, kind, label, value, 1)  # slider to its end, menu to ``value``
     except PlaywrightTimeout:
         return f"the control {label!r} on {found} cannot be used (hidden or off the slide)"
     try:
@@ -162,74 +126,8 @@ def _drive(page: Page, kind: str, label: str, value: str) -> str | None:
     return None
 
 
-#: Installed in every page before it loads: the time of each widget message the page sends to
-#: the kernel. A control sends its new value in the handler of the input event that changed it
-#: (a pointer move on a slider, a change on a menu), so the first send after arming is when the
-#: student's input happened; the drag Playwright performs around it is not counted.
-SEND_CLOCK_JS = """() => {
-  window.__sent = [];
-  const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (data) {
-    if (typeof data !== 'string' || data.includes('comm_msg')) window.__sent.push(performance.now());
-    return send.call(this, data);
-  };
-}"""
-
-ARM_JS = """() => {
-  const fig = () => [...document.querySelectorAll('section.present .jupyter-widgets .js-plotly-plot')]
-      .map(n => [...n.querySelectorAll('.main-svg')].map(svg => svg.innerHTML).join('')).join('|');
-  window.__lat = window.__lat || [];
-  window.__sent = [];
-  const t0 = performance.now(), before = fig();
-  const tick = () => {
-    if (fig() !== before) {
-      const input = window.__sent.length ? window.__sent[0] : t0;
-      window.__lat.push(performance.now() - input);
-      return;
-    }
-    if (performance.now() - t0 < 15000) requestAnimationFrame(tick); else window.__lat.push(NaN);
-  };
-  requestAnimationFrame(tick);
-}"""
-
-#: Waits until the page has sent nothing for 300 ms, so the next move starts from a quiet page
-#: (the updates of the last drag's later positions must not be timed as the next move's).
-QUIET_JS = """() => new Promise(done => {
-  const check = () => {
-    const last = window.__sent.length ? window.__sent[window.__sent.length - 1] : 0;
-    if (performance.now() - last > 300) done(true); else setTimeout(check, 50);
-  };
-  setTimeout(check, 300);
-})"""
-
-
 #: Moves per lesson: enough to show every move redraws (the test), not a benchmark.
 MOVES = 6
-
-
-def _latencies(page: Page, kind: str, label: str, value: str, moves: int = MOVES) -> list[float]:
-    """Milliseconds from the input event of each of ``moves`` control changes (the page's first
-    widget message after it) to the figure's change (checked every animation frame), on the
-    slide left by ``_drive``; the page is quiet before each move."""
-    scope = page.locator("section.present")
-    page.evaluate("() => { window.__lat = []; }")
-    if kind == "select":
-        box = scope.locator(".widget-dropdown, .widget-select-multiple", has_text=label).first
-        options = box.locator("select option").all_inner_texts()
-        other = next(o for o in options if o != value)
-    for move in range(moves):
-        page.evaluate(ARM_JS)
-        if kind == "slider":
-            _click_track(scope, label, 0.02 if move % 2 == 0 else 0.98)
-        elif kind == "checkbox":
-            scope.locator(".widget-checkbox", has_text=label).first.locator("input").click()
-        else:
-            box.locator("select").select_option(label=other if move % 2 == 0 else value)
-        page.wait_for_function("n => window.__lat.length >= n", arg=move + 1, timeout=20_000)
-        page.evaluate(QUIET_JS)
-        if page.evaluate("() => Number.isNaN(window.__lat[window.__lat.length - 1])"):
-            break  # reported by the caller; no need to wait out the other moves
-    return page.evaluate("() => window.__lat")
 
 
 REPORT = REPO / "build" / "slides-report.json"
@@ -313,7 +211,7 @@ def test_lesson_presents_as_live_slides(voila: str, browser: Browser, notebook: 
             if problem:
                 problems.append(problem)
             else:
-                times = _latencies(page, *INTERACTIONS[notebook])
+                times = slide_timing.latencies(page, *INTERACTIONS[notebook], MOVES)
                 if any(t != t for t in times):  # NaN: a move that never redrew
                     problems.append(
                         f"a change of {INTERACTIONS[notebook][1]!r} did not redraw (move "

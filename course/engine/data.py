@@ -212,6 +212,42 @@ def _remember(stamp: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy()
 
 
+def _load(
+    file: Path,
+    kind: str,
+    columns: Sequence[str],
+    types: Mapping[str, object],
+    incidents: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One data file as a typed frame: from this process's copy, else parsed and typed, with
+    every check run unless the same file passed before (``incidents``: what a responses file
+    is checked against; None for the incidents file itself)."""
+    content = _read_bytes(file)
+    context = _links(incidents) if incidents is not None else ""
+    stamp = checked_files.stamp_for(_rules(), kind, content, context)
+    loaded = _loaded_before(stamp)
+    if loaded is not None:
+        return loaded
+    raw = _read_rows(file, _decode(file, content), columns)
+    if checked_files.is_stamped(stamp):
+        return _remember(stamp, _as_types(raw, types))
+    from course.engine import data_rules  # pandera: only for a file not checked before
+
+    if incidents is None:
+        problems = data_rules.incident_problems(raw)
+    else:
+        problems = data_rules.response_problems(raw, incidents)
+    if problems:
+        raise DataValidationError(file, problems)
+    typed = _as_types(raw, types)
+    if incidents is None:
+        data_rules.check_typed_incidents(typed)
+    else:
+        data_rules.check_typed_responses(typed)
+    checked_files.add_stamp(stamp)
+    return _remember(stamp, typed)
+
+
 # --- Public API -------------------------------------------------------------------------------
 
 
@@ -229,23 +265,7 @@ def load_incidents(path: Path | str | None = None) -> pd.DataFrame:
     value and what is allowed, for every problem in the file at once.
     """
     file = Path(path) if path is not None else DATA_DIR / INCIDENTS_FILE
-    content = _read_bytes(file)
-    stamp = checked_files.stamp_for(_rules(), INCIDENTS_FILE, content)
-    loaded = _loaded_before(stamp)
-    if loaded is not None:
-        return loaded
-    raw = _read_rows(file, _decode(file, content), INCIDENT_COLUMNS)
-    if checked_files.is_stamped(stamp):
-        return _remember(stamp, _as_types(raw, INCIDENT_TYPES))
-    from course.engine import data_rules  # pandera: only for a file not checked before
-
-    problems = data_rules.incident_problems(raw)
-    if problems:
-        raise DataValidationError(file, problems)
-    typed = _as_types(raw, INCIDENT_TYPES)
-    data_rules.check_typed_incidents(typed)
-    checked_files.add_stamp(stamp)
-    return _remember(stamp, typed)
+    return _load(file, INCIDENTS_FILE, INCIDENT_COLUMNS, INCIDENT_TYPES)
 
 
 def load_responses(
@@ -268,23 +288,7 @@ def load_responses(
     """
     file = Path(path) if path is not None else DATA_DIR / RESPONSES_FILE
     known = incidents if incidents is not None else load_incidents()
-    content = _read_bytes(file)
-    stamp = checked_files.stamp_for(_rules(), RESPONSES_FILE, content, _links(known))
-    loaded = _loaded_before(stamp)
-    if loaded is not None:
-        return loaded
-    raw = _read_rows(file, _decode(file, content), RESPONSE_COLUMNS)
-    if checked_files.is_stamped(stamp):
-        return _remember(stamp, _as_types(raw, RESPONSE_TYPES))
-    from course.engine import data_rules  # pandera: only for a file not checked before
-
-    problems = data_rules.response_problems(raw, known)
-    if problems:
-        raise DataValidationError(file, problems)
-    typed = _as_types(raw, RESPONSE_TYPES)
-    data_rules.check_typed_responses(typed)
-    checked_files.add_stamp(stamp)
-    return _remember(stamp, typed)
+    return _load(file, RESPONSES_FILE, RESPONSE_COLUMNS, RESPONSE_TYPES, known)
 
 
 def responses_with_incidents(
