@@ -243,7 +243,7 @@ def test_a_checked_content_file_loads_the_same_from_its_record(
     first = content.load_content_file(path)
     content._parse.cache_clear()
     again = content.load_content_file(path)
-    assert len(content_checks) == 1, "a content file that passed was checked again"
+    assert _checks_of(content_checks, path) == 1, "a content file that passed was checked again"
     assert again == first
     # Lesson 03's plans are keyed by option number: the record keeps the numbers numbers.
     plans = again.texts["plans"]["willing_able"]
@@ -276,7 +276,48 @@ def test_a_damaged_content_record_is_checked_again(cache: Path, content_checks: 
         record.write_bytes(b'{"__mapping__": [["lesson", "05"]]}')  # wrong shape
     content._parse.cache_clear()
     assert content.lesson_content("05") == first
-    assert len(content_checks) == 2
+    assert _checks_of(content_checks, content.content_file("05")) == 2
+
+
+def test_the_first_file_checked_records_the_other_lessons_files_too(
+    cache: Path, content_checks: list[str]
+) -> None:
+    """The checker loads once per student, not once per lesson, on the first day."""
+    from course.learning import content
+
+    content.lesson_content("04")
+    assert sorted(content_checks) == sorted(
+        content._display(content.content_file(i).resolve()) for i in content.lesson_ids()
+    )
+    content_checks.clear()
+    content._parse.cache_clear()
+    for lesson in content.lesson_ids():
+        content.lesson_content(lesson)
+    assert content_checks == [], "a file checked with the first one was checked again"
+
+
+def test_a_broken_file_of_another_lesson_stops_only_its_own_lesson(
+    cache: Path, tmp_path: Path, content_checks: list[str]
+) -> None:
+    from course.learning import content
+    from course.learning.content import ContentError
+
+    for lesson in ("04", "05"):
+        source = content.content_file(lesson)
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    broken = tmp_path / content.content_file("05").name
+    broken.write_text(broken.read_text(encoding="utf-8").replace("feedback:", "feedbak:", 1))
+    good = content.load_content_file(tmp_path / content.content_file("04").name)
+    assert good.question("04.q1").id == "04.q1"
+    assert _checks_of(content_checks, broken) == 1, "the other file was not checked"
+    with pytest.raises(ContentError, match=r"05_.*field '.*feedbak': unknown field"):
+        content.load_content_file(broken)
+    assert _checks_of(content_checks, broken) == 2, "a failing file must not be recorded"
+
+
+def _checks_of(calls: list[str], path: Path) -> int:
+    """How many of the recorded checks were of ``path``."""
+    return sum(1 for where in calls if where.endswith(path.name))
 
 
 def test_a_new_kernel_reads_content_without_yaml_or_pydantic(cache: Path) -> None:

@@ -219,6 +219,44 @@ def test_course_template_is_plotly_white_under_the_course_layout() -> None:
     assert set(built["data"]) == set(theme.TRACE_TYPES)
 
 
+def test_the_unvalidated_template_passes_plotlys_validation_unchanged() -> None:
+    """The template is built without per-property checks; plotly's checks must agree."""
+    built = theme._template().to_plotly_json()
+    assert go.layout.Template(built).to_plotly_json() == built
+
+
+def test_figures_get_the_course_template_as_the_public_setters_would_give_it() -> None:
+    theme.apply_theme()
+    fast = go.Figure(go.Bar(x=[1], y=[2])).to_plotly_json()["layout"]["template"]
+    saved_default = pio.templates.default
+    pio.templates["course-public"] = theme._template()
+    pio.templates.default = "course-public"
+    try:
+        public = go.Figure(go.Bar(x=[1], y=[2])).to_plotly_json()["layout"]["template"]
+    finally:
+        pio.templates.default = saved_default
+        del pio.templates["course-public"]
+    assert fast == public
+    assert fast["layout"]["font"]["size"] == theme.BASE_FONT_SIZE
+
+
+def test_registration_falls_back_to_plotlys_public_setters() -> None:
+    """If a plotly release renames its registry's internals, only speed may be lost."""
+
+    class PublicOnly:
+        def __init__(self) -> None:
+            self.stored: dict[str, object] = {}
+            self.default = ""
+
+        def __setitem__(self, name: str, value: object) -> None:
+            self.stored[name] = value
+
+    registry = PublicOnly()
+    template = theme._template()
+    theme._register_as_default("course", template, registry)
+    assert registry.stored == {"course": template} and registry.default == "course"
+
+
 def test_every_trace_the_course_draws_has_its_template_defaults() -> None:
     """A trace type outside TRACE_TYPES would miss plotly_white's defaults: add it there."""
     import ast

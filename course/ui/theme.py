@@ -19,6 +19,8 @@ Usage in a lesson::
 from __future__ import annotations
 
 import copy
+import json
+import pkgutil
 from types import MappingProxyType
 
 import plotly.graph_objects as go
@@ -139,18 +141,55 @@ def _laid_over(base: dict[str, object], top: dict[str, object]) -> dict[str, obj
     return merged
 
 
+def _plotly_white() -> dict[str, dict]:
+    """plotly_white as plotly ships it (package data), read as plain JSON.
+
+    Why not ``pio.templates["plotly_white"]``: that builds a Template object for all 24 trace
+    types, which the course would only turn back into a dictionary.
+    """
+    raw = pkgutil.get_data("plotly", "package_data/templates/plotly_white.json")
+    if raw is None:  # pragma: no cover - plotly installed without its package data
+        raise RuntimeError("plotly's plotly_white template is missing from its package data")
+    return json.loads(raw)
+
+
 def _template() -> go.layout.Template:
     """Build the course template: plotly_white with the course's layout laid over it.
 
     The same result as plotly's ``"plotly_white+course"`` merge for the trace types in
     :data:`TRACE_TYPES`, built once as one template (a function so tests can inspect a fresh
-    copy).
+    copy). Built without plotly's per-property validation, as plotly builds its own templates
+    from package data: both parts are fixed in code, and ``tests/test_theme_and_widgets.py``
+    checks the result against plotly's validated merge.
     """
-    white = pio.templates["plotly_white"].to_plotly_json()
+    white = _plotly_white()
     return go.layout.Template(
-        layout=_laid_over(white["layout"], _course_layout()),
-        data={kind: white["data"][kind] for kind in TRACE_TYPES},
+        {
+            "layout": _laid_over(white["layout"], _course_layout()),
+            "data": {kind: white["data"][kind] for kind in TRACE_TYPES},
+        },
+        _validate=False,
     )
+
+
+def _register_as_default(name: str, template: go.layout.Template, registry: object = None) -> None:
+    """Register ``template`` under ``name`` and make it plotly's default.
+
+    Why not only ``pio.templates[name] = template; pio.templates.default = name``: both setters
+    validate a deep copy of the template, property by property, about 45 ms in every lesson
+    kernel for a template built from fixed code. plotly's registry stores its own package
+    templates unvalidated in the same mapping; this does that too. If a plotly release renames
+    those attributes, the public setters are used and only speed is lost (a test checks that
+    figures get the template either way).
+    """
+    registry = pio.templates if registry is None else registry
+    store = getattr(registry, "_templates", None)
+    if isinstance(store, dict) and hasattr(registry, "_default"):
+        store[name] = template
+        registry._default = name
+    else:
+        registry[name] = template  # type: ignore[index]
+        registry.default = name  # type: ignore[attr-defined]
 
 
 def apply_theme() -> str:
@@ -158,8 +197,7 @@ def apply_theme() -> str:
 
     Calling it twice is harmless: the template is rebuilt and re-registered.
     """
-    pio.templates[TEMPLATE_NAME] = _template()
-    pio.templates.default = TEMPLATE_NAME
+    _register_as_default(TEMPLATE_NAME, _template())
     # Not touched here: plotly's renderers (``pio.renderers``), whose import costs 0.9 s; the
     # lessons show figures with ``course.ui.show.show``, which sends the responsive config itself.
     return pio.templates.default
