@@ -35,6 +35,7 @@ from course.engine.simulation import (
     POLICIES,
     SimulationError,
     exact_shares,
+    exact_shares_many,
     hostile_probabilities,
     rung_path,
     simulate,
@@ -283,3 +284,45 @@ def test_exact_shares_are_probabilities(scenario: Scenario, rounds: int, policy:
     exact = exact_shares(scenario, openings=ALL, rounds=rounds, policy=policy)
     assert (exact.to_numpy() >= 0).all()
     assert exact.sum(axis=1).to_numpy() == pytest.approx(np.ones(7))
+
+
+# --------------------------------------------------------------------------- many scenarios at once
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(scenarios, min_size=1, max_size=6),
+    st.lists(st.integers(1, 7), min_size=1, max_size=7, unique=True),
+    st.integers(1, MAX_ROUNDS),
+    st.sampled_from(POLICIES),
+)
+def test_many_scenarios_at_once_give_each_scenarios_shares_to_the_last_bit(
+    many: list[Scenario], openings: list[int], rounds: int, policy: str
+) -> None:
+    """Lesson 11's evidence curve scores 21 situations in one call; its numbers must be the
+    ones exact_shares gives for each situation alone."""
+    together = exact_shares_many(many, openings=openings, rounds=rounds, policy=policy)
+    assert together.index.names == ["scenario", "opening"]
+    assert list(together.columns) == list(OUTCOMES)
+    for position, scenario in enumerate(many):
+        alone = exact_shares(scenario, openings=openings, rounds=rounds, policy=policy)
+        part = together.xs(position, level="scenario")
+        assert part.index.tolist() == alone.index.tolist() == sorted(openings)
+        assert np.array_equal(part.to_numpy(), alone.to_numpy())
+
+
+@pytest.mark.parametrize(
+    ("scenarios_", "openings", "field"),
+    [
+        ([], (1,), "scenarios"),
+        (REFERENCE, (1,), "scenarios"),
+        ([REFERENCE, "not a scenario"], (1,), "scenario"),
+        ([REFERENCE], None, "openings"),
+        ([REFERENCE], (8,), "openings"),
+    ],
+)
+def test_many_scenarios_reject_bad_input_naming_the_field(
+    scenarios_: object, openings: object, field: str
+) -> None:
+    with pytest.raises(SimulationError, match=rf"^{field}="):
+        exact_shares_many(scenarios_, openings=openings)  # type: ignore[arg-type]

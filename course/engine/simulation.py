@@ -84,6 +84,7 @@ __all__ = [
     "Simulation",
     "SimulationError",
     "exact_shares",
+    "exact_shares_many",
     "hostile_probabilities",
     "rung_path",
     "simulate",
@@ -205,11 +206,17 @@ def hostile_probabilities(scenario: Scenario) -> dict[int, float]:
     """For each option 1..7: the chance of a hostile answer to it in ``scenario``'s situation,
     ``HOSTILE_PER_POINT x risk`` (the scenario's own option is ignored; every option is scored
     with the scenario's other fields, in one ``assess_many`` call)."""
-    scenario = _check_scenario(scenario)
-    row = {f: getattr(scenario, f) for f in SCENARIO_FIELDS}
-    frame = pd.DataFrame([{**row, "option": number} for number in OPTIONS])
-    risks = assess_many(frame)["risk"].to_numpy()
-    return {number: float(HOSTILE_PER_POINT * r) for number, r in zip(OPTIONS, risks, strict=True)}
+    table = _hostile_table([_check_scenario(scenario)])[0]
+    return {number: float(p) for number, p in zip(OPTIONS, table, strict=True)}
+
+
+def _hostile_table(scenarios: list[Scenario]) -> np.ndarray:
+    """Shape (scenarios, 7): the chance of a hostile answer to each option 1..7 in each
+    scenario's situation, every option of every scenario scored in one ``assess_many`` call."""
+    rows = [{f: getattr(s, f) for f in SCENARIO_FIELDS} for s in scenarios]
+    frame = pd.DataFrame([{**row, "option": number} for row in rows for number in OPTIONS])
+    risks = assess_many(frame)["risk"].to_numpy().reshape(len(scenarios), len(OPTIONS))
+    return HOSTILE_PER_POINT * risks
 
 
 def rung_path(opening: int | str, rounds: int, policy: str = "climb") -> tuple[int, ...]:
@@ -269,17 +276,57 @@ def exact_shares(
     chosen = _check_openings(openings, scenario)
     rounds = _check_int("rounds", rounds, 1, MAX_ROUNDS)
     policy = _check_policy(policy)
-    probability, strike = _paths(chosen, rounds, policy, hostile_probabilities(scenario))
-    alive = np.cumprod(probability, axis=1)
+    shares = _closed_form(_hostile_table([scenario]), chosen, rounds, policy)[0]
+    return pd.DataFrame(shares, index=pd.Index(chosen, name="opening"), columns=list(OUTCOMES))
+
+
+def exact_shares_many(
+    scenarios: Iterable[Scenario],
+    *,
+    openings: Iterable[int | str],
+    rounds: int = DEFAULT_ROUNDS,
+    policy: str = "climb",
+) -> pd.DataFrame:
+    """:func:`exact_shares` for several scenarios and the same openings at once.
+
+    Rows: one per scenario (its position, ``scenario``) and opening (``opening``), scenario by
+    scenario; columns: OUTCOMES. The same numbers as calling :func:`exact_shares` on each
+    scenario, to the last bit (a test checks it). Why: a curve over many situations (lesson
+    11 scores 21 levels of evidence) would otherwise pay one ``assess_many`` call and one frame
+    per point, most of the curve's time.
+    """
+    if isinstance(scenarios, Scenario) or not isinstance(scenarios, Iterable):
+        raise SimulationError("scenarios", scenarios, "a list of course.engine.escalation.Scenario")
+    checked = [_check_scenario(s) for s in scenarios]
+    if not checked:
+        raise SimulationError("scenarios", scenarios, "a non-empty list of Scenario")
+    if openings is None:
+        raise SimulationError("openings", openings, "the options to open with, for every scenario")
+    chosen = _check_openings(openings, checked[0])
+    rounds = _check_int("rounds", rounds, 1, MAX_ROUNDS)
+    policy = _check_policy(policy)
+    shares = _closed_form(_hostile_table(checked), chosen, rounds, policy)
+    index = pd.MultiIndex.from_product([range(len(checked)), chosen], names=["scenario", "opening"])
+    return pd.DataFrame(shares.reshape(-1, len(OUTCOMES)), index=index, columns=list(OUTCOMES))
+
+
+def _closed_form(
+    hostile: np.ndarray, openings: tuple[int, ...], rounds: int, policy: str
+) -> np.ndarray:
+    """The exact shares of OUTCOMES, shape (scenarios, openings, 4), from the (scenarios, 7)
+    chances of a hostile answer (see :func:`exact_shares` for the formula)."""
+    path = np.array([rung_path(o, rounds, policy) for o in openings], dtype=np.intp)
+    probability = hostile[:, path - 1]  # (scenarios, openings, rounds)
+    strike = path == _FORCE
+    alive = np.cumprod(probability, axis=2)
     first_strike = np.where(strike.any(axis=1), strike.argmax(axis=1), -1)
-    rows = []
-    for o in range(len(chosen)):
-        quiet = 1.0 - probability[o, 0]
-        force = alive[o, first_strike[o]] if first_strike[o] >= 0 else 0.0
-        spiral = alive[o, -1] if first_strike[o] < 0 else 0.0
-        rows.append((quiet, 1.0 - quiet - force - spiral, spiral, force))
-    frame = pd.DataFrame(rows, index=pd.Index(chosen, name="opening"), columns=list(OUTCOMES))
-    return frame.clip(lower=0.0)  # only ever removes a -1e-17 of rounding in "contained"
+    reached = alive[:, np.arange(len(openings)), first_strike]  # the strike round, or the last
+    quiet = 1.0 - probability[:, :, 0]
+    force = np.where(first_strike >= 0, reached, 0.0)
+    spiral = np.where(first_strike < 0, reached, 0.0)
+    contained = 1.0 - quiet - force - spiral
+    # clip only ever removes a -1e-17 of rounding in "contained"
+    return np.clip(np.stack([quiet, contained, spiral, force], axis=2), 0.0, None)
 
 
 # --------------------------------------------------------------------------------------------

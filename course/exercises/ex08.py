@@ -137,11 +137,14 @@ def _too_few_feedback() -> dict[str, str]:
     """Why an incident does not count: how many responders sanctioned it (or none did)."""
     why: dict[str, str] = {}
     sanctions = _sanctions(_JOINED)
+    # One pass over the sanctions, not one filter per incident (about 70 of them at import).
+    responders: dict[str, dict[str, None]] = {}
+    for incident, code in zip(sanctions["incident_id"], sanctions["responder"], strict=True):
+        responders.setdefault(str(incident), {})[str(code)] = None
     for incident, n in _PER_INCIDENT.items():
         if n >= MIN_RESPONDERS:
             continue
-        codes = dict.fromkeys(sanctions.loc[sanctions["incident_id"] == incident, "responder"])
-        names = ", ".join(country_name(str(c)) for c in codes)
+        names = ", ".join(country_name(c) for c in responders.get(str(incident), {}))
         why[str(incident)] = _say("too_few", n=int(n), names=names)
     for incident in sorted(set(_INCIDENTS["id"]) - set(_PER_INCIDENT.index)):
         why[str(incident)] = _say("not_sanctioned")

@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import html
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -252,11 +253,35 @@ def _require_columns(frame: pd.DataFrame, needed: Sequence[str], name: str) -> N
         )
 
 
+_LADDER_CODES: Final = frozenset(RESPONSE_OPTIONS[:7])
+"""The ``option`` codes of the brief's seven options ("1".."7"), not police or victim help."""
+
+
 def ladder_options_by_incident(joined: pd.DataFrame) -> pd.Series:
     """For every incident with at least one response on the brief's ladder, the options used
     (a sorted tuple of ints), indexed by incident id in id order."""
     _require_columns(joined, ("incident_id", "option"), "joined")
-    ladder = joined.loc[joined["option"].astype(str).isin(RESPONSE_OPTIONS[:7])]
+    ids = joined["incident_id"].astype(str)
+    options = joined["option"].astype(str)
+    on_ladder = options.isin(_LADDER_CODES) & ids.notna()
+    if not on_ladder.any():  # no group: keep the empty Series groupby gives (its dtypes too)
+        return _ladder_options_groupby(joined.loc[on_ladder])
+    # One pass over the rows in Python: a groupby with a Python function per incident cost
+    # some twenty times more, and the lesson asks for this on every figure and control.
+    used: dict[str, set[int]] = {}
+    for incident, option in zip(ids[on_ladder], options[on_ladder], strict=True):
+        used.setdefault(incident, set()).add(int(option))
+    keys = sorted(used)
+    return pd.Series(
+        [tuple(sorted(used[k])) for k in keys],
+        index=pd.Index(keys, dtype=ids.dtype, name="incident_id"),
+        dtype=object,
+        name="options",
+    )
+
+
+def _ladder_options_groupby(ladder: pd.DataFrame) -> pd.Series:
+    """:func:`ladder_options_by_incident` as a pandas groupby (used for an empty selection)."""
     used = ladder.groupby(ladder["incident_id"].astype(str))["option"].agg(
         lambda s: tuple(sorted({int(o) for o in s.astype(str)}))
     )
@@ -268,10 +293,16 @@ def package_counts(joined: pd.DataFrame) -> pd.DataFrame:
     """Incidents by how many of the brief's options states used (rows, 1 up to the most seen)
     and by the strongest option among them (columns 1..7): whole-number counts."""
     used = ladder_options_by_incident(joined)
-    frame = pd.DataFrame({"n": used.map(len), "strongest": used.map(max)})
-    table = pd.crosstab(frame["n"], frame["strongest"])
-    rows = range(1, int(frame["n"].max()) + 1) if len(frame) else range(1, 2)
-    return table.reindex(index=rows, columns=list(LADDER), fill_value=0).astype(int)
+    # Counted in Python: what crosstab + reindex gave (int64, zeros kept), without the cost of
+    # crosstab's pivot table on a few dozen incidents.
+    counts = Counter((len(options), max(options)) for options in used)
+    most = max((n for n, _ in counts), default=1)
+    return pd.DataFrame(
+        [[counts[(n, option)] for option in LADDER] for n in range(1, most + 1)],
+        index=pd.RangeIndex(1, most + 1, name="n"),
+        columns=pd.Index(list(LADDER), name="strongest"),
+        dtype="int64",
+    )
 
 
 def packages_figure(joined: pd.DataFrame) -> go.Figure:
@@ -279,14 +310,16 @@ def packages_figure(joined: pd.DataFrame) -> go.Figure:
     each bar split by the strongest option used (the option colours, pale to dark)."""
     table = package_counts(joined)
     texts = TEXTS.view("packages_figure")
+    # Plain dicts, not go.Bar objects: go.Figure validates a dict once, a go.Bar twice.
     traces = [
-        go.Bar(
-            x=[str(n) for n in table.index],
-            y=table[option].tolist(),
-            name=OPTION_SHORT_LABELS[option],
-            marker_color=option_colour(option),
-            hovertemplate=f"{OPTION_SHORT_LABELS[option]}: %{{y}} incidents<extra></extra>",
-        )
+        {
+            "type": "bar",
+            "x": [str(n) for n in table.index],
+            "y": table[option].tolist(),
+            "name": OPTION_SHORT_LABELS[option],
+            "marker": {"color": option_colour(option)},
+            "hovertemplate": f"{OPTION_SHORT_LABELS[option]}: %{{y}} incidents<extra></extra>",
+        }
         for option in LADDER
         if table[option].sum() > 0
     ]
@@ -321,28 +354,28 @@ def combinations_table(joined: pd.DataFrame, top: int = 6) -> pd.DataFrame:
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise ValueError(f"top: bad value {top!r}; allowed: a whole number of 1 or more")
     _require_columns(joined, ("incident_id", "option", "name", "start_year"), "joined")
-    used = ladder_options_by_incident(joined)
-    used = used[used.map(len) >= 2]
-    names = joined.drop_duplicates("incident_id")
-    names = names.set_index(names["incident_id"].astype(str))
-    columns = TEXTS.view("combination_columns")
+    by_combo: dict[tuple[int, ...], list[str]] = {}
+    for incident, combo in ladder_options_by_incident(joined).items():
+        if len(combo) >= 2:
+            by_combo.setdefault(combo, []).append(incident)
+    # Plain dicts and one read of the column titles: a .loc per example and a content-file
+    # lookup per row made this table cost some fifteen times more.
+    first = joined[["incident_id", "name", "start_year"]].drop_duplicates("incident_id")
+    keys = first["incident_id"].astype(str)
+    name = dict(zip(keys, first["name"], strict=True))
+    year = dict(zip(keys, first["start_year"], strict=True))
+    columns = dict(TEXTS.view("combination_columns"))
     rows = []
-    for combo, ids in used.groupby(used).groups.items():
-        ids = sorted(ids, key=lambda i: (-int(names.loc[i, "start_year"]), i))
-        examples = "; ".join(
-            f"{names.loc[i, 'name']} ({names.loc[i, 'start_year']})" for i in ids[:2]
-        )
+    for combo, ids in sorted(by_combo.items(), key=lambda item: (-len(item[1]), item[0]))[:top]:
+        ids = sorted(ids, key=lambda i: (-int(year[i]), i))
         rows.append(
             {
                 columns["options"]: " + ".join(OPTION_SHORT_LABELS[o] for o in combo),
                 columns["incidents"]: len(ids),
-                columns["examples"]: examples,
-                "_order": combo,
+                columns["examples"]: "; ".join(f"{name[i]} ({year[i]})" for i in ids[:2]),
             }
         )
-    frame = pd.DataFrame(rows, columns=[*columns.values(), "_order"])
-    frame = frame.sort_values([columns["incidents"], "_order"], ascending=[False, True])
-    return frame.drop(columns="_order").head(top).reset_index(drop=True)
+    return pd.DataFrame(rows, columns=list(columns.values()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,43 +409,51 @@ def rule_figure(first: float, second: float, third: float) -> go.Figure:
     plain_sum = sum(risks.values())
     package_label = texts["package"]
     return go.Figure(
-        data=[
-            go.Bar(
-                y=labels,
-                x=list(risks.values()),
-                orientation="h",
-                name=texts["alone"],
-                marker_color="#9AA5B1",
-                text=[f"{v:.0f}" for v in risks.values()],
-                textposition="outside",
-                cliponaxis=False,
-            ),
-            go.Bar(
-                y=[package_label],
-                x=[risks[top_key]],
-                orientation="h",
-                name=texts["riskiest"],
-                marker_color=option_colour(6),
-            ),
-            go.Bar(
-                y=[package_label],
-                x=[added],
-                orientation="h",
-                name=texts["added"],
-                marker_color=option_colour(3),
-                text=[f"{total:.1f}"],
-                textposition="outside",
-                cliponaxis=False,
-            ),
-            go.Scatter(
-                y=[package_label],
-                x=[min(plain_sum, 300.0)],
-                mode="markers",
-                name=texts["sum"],
-                marker={"symbol": "line-ns-open", "size": 28, "line": {"width": 3}},
-                marker_color="#D55E00",
-                hovertemplate=f"{texts['sum']}: {plain_sum:.0f}<extra></extra>",
-            ),
+        data=[  # plain dicts: go.Figure validates a dict once, a go.Bar twice
+            {
+                "type": "bar",
+                "y": labels,
+                "x": list(risks.values()),
+                "orientation": "h",
+                "name": texts["alone"],
+                "marker": {"color": "#9AA5B1"},
+                "text": [f"{v:.0f}" for v in risks.values()],
+                "textposition": "outside",
+                "cliponaxis": False,
+            },
+            {
+                "type": "bar",
+                "y": [package_label],
+                "x": [risks[top_key]],
+                "orientation": "h",
+                "name": texts["riskiest"],
+                "marker": {"color": option_colour(6)},
+            },
+            {
+                "type": "bar",
+                "y": [package_label],
+                "x": [added],
+                "orientation": "h",
+                "name": texts["added"],
+                "marker": {"color": option_colour(3)},
+                "text": [f"{total:.1f}"],
+                "textposition": "outside",
+                "cliponaxis": False,
+            },
+            {
+                "type": "scatter",
+                "y": [package_label],
+                "x": [min(plain_sum, 300.0)],
+                "mode": "markers",
+                "name": texts["sum"],
+                "marker": {
+                    "symbol": "line-ns-open",
+                    "size": 28,
+                    "line": {"width": 3},
+                    "color": "#D55E00",
+                },
+                "hovertemplate": f"{texts['sum']}: {plain_sum:.0f}<extra></extra>",
+            },
         ],
         layout={
             "title": {"text": _t("rule_figure", "title", risk=f"{total:.1f}")},
@@ -649,38 +690,43 @@ def lab_figure(view: LabView) -> go.Figure:
     package_label = texts["package"]
     top = package.riskiest
     added = package.risk - top.risk
-    alone = go.Bar(
-        y=labels,
-        x=[round(p.risk, 2) for p in package.parts],
-        orientation="h",
-        name=texts["alone"],
-        marker_color=[option_colour(o) for o in package.options],
-        text=[f"{p.risk:.1f}" for p in package.parts],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{y}: %{x:.1f} of 100<extra></extra>",
-    )
-    riskiest = go.Bar(
-        y=[package_label],
-        x=[round(top.risk, 2)],
-        orientation="h",
-        name=texts["riskiest"],
-        marker_color=option_colour(top.scenario.option),
-        marker_line={"color": "#222", "width": 2},
-        hovertemplate=f"{OPTION_SHORT_LABELS[top.scenario.option]}: %{{x:.1f}}<extra></extra>",
-    )
-    extra = go.Bar(
-        y=[package_label],
-        x=[round(added, 2)],
-        orientation="h",
-        name=texts["added"],
-        marker_color=BAND_COLOURS[package.band],
-        marker_line={"color": "#222", "width": 2},
-        text=[f"{package.risk:.1f} ({package.band})"],
-        textposition="outside",
-        cliponaxis=False,
-        hovertemplate="%{x:.1f} points added<extra></extra>",
-    )
+    # Plain dicts, not go.Bar objects: go.Figure validates a dict once, a go.Bar twice.
+    alone = {
+        "type": "bar",
+        "y": labels,
+        "x": [round(p.risk, 2) for p in package.parts],
+        "orientation": "h",
+        "name": texts["alone"],
+        "marker": {"color": [option_colour(o) for o in package.options]},
+        "text": [f"{p.risk:.1f}" for p in package.parts],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:.1f} of 100<extra></extra>",
+    }
+    riskiest = {
+        "type": "bar",
+        "y": [package_label],
+        "x": [round(top.risk, 2)],
+        "orientation": "h",
+        "name": texts["riskiest"],
+        "marker": {
+            "color": option_colour(top.scenario.option),
+            "line": {"color": "#222", "width": 2},
+        },
+        "hovertemplate": f"{OPTION_SHORT_LABELS[top.scenario.option]}: %{{x:.1f}}<extra></extra>",
+    }
+    extra = {
+        "type": "bar",
+        "y": [package_label],
+        "x": [round(added, 2)],
+        "orientation": "h",
+        "name": texts["added"],
+        "marker": {"color": BAND_COLOURS[package.band], "line": {"color": "#222", "width": 2}},
+        "text": [f"{package.risk:.1f} ({package.band})"],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{x:.1f} points added<extra></extra>",
+    }
     name = str(view.incident["name"])
     short = name if len(name) <= 48 else name[:46].rstrip() + "…"
     return go.Figure(
@@ -925,7 +971,11 @@ def _md_cell(value: object) -> str:
 def brief_markdown(view: LabView) -> str:
     """The decision as a one-page brief in Markdown: situation, response, risk, reasons and the
     debrief. A pure function of the view (what the download link holds)."""
-    b = _brief_parts(view)
+    return _markdown_brief(_brief_parts(view))
+
+
+def _markdown_brief(b: Mapping[str, Any]) -> str:
+    """:func:`brief_markdown` from the brief's parts (computed once for both downloads)."""
     lines = [f"# {b['title']}", "", b["prepared"], "", f"## {_t('brief', 'situation')}", ""]
     lines += [f"- {x}" for x in b["situation"]]
     lines += ["", f"## {_t('brief', 'response')}", ""]
@@ -953,7 +1003,11 @@ def brief_markdown(view: LabView) -> str:
 
 def brief_html(view: LabView) -> str:
     """The same brief as a self-contained HTML page (no scripts, no external files)."""
-    b = _brief_parts(view)
+    return _html_brief(_brief_parts(view))
+
+
+def _html_brief(b: Mapping[str, Any]) -> str:
+    """:func:`brief_html` from the brief's parts (computed once for both downloads)."""
 
     def items(values: Sequence[str]) -> str:
         return "<ul>" + "".join(f"<li>{_esc(v)}</li>" for v in values) + "</ul>"
@@ -1008,10 +1062,11 @@ def download_links(view: LabView) -> str:
     """Two download links (Markdown and HTML) whose ``href`` holds the brief itself as a
     base64 ``data:`` URI: nothing is written on the server and nothing is fetched, so it works
     in JupyterLab, in Voila and offline."""
+    parts = _brief_parts(view)  # once for both: it is most of the cost, and runs per keystroke
     links = []
     for extension, mime, key, text in (
-        ("md", "text/markdown", "download_md", brief_markdown(view)),
-        ("html", "text/html", "download_html", brief_html(view)),
+        ("md", "text/markdown", "download_md", _markdown_brief(parts)),
+        ("html", "text/html", "download_html", _html_brief(parts)),
     ):
         links.append(
             f"<a class='course-brief-download' download='{brief_filename(view, extension)}' "

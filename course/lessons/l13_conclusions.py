@@ -24,11 +24,12 @@ the notebook.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Final
 
 import ipywidgets as w
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -213,8 +214,51 @@ def restraint_gap(
 ) -> float:
     """Points of risk between option 5 (sanctions) and option 6 (cyber retaliation) in one case:
     the step where the means change from coercion to attack, and the brief asks for restraint."""
-    frame = ladder_frame(host_state, attack_scale, attribution, public_evidence).set_index("option")
-    return float(frame.loc[6, "risk"] - frame.loc[5, "risk"])
+    return _gap(ladder_frame(host_state, attack_scale, attribution, public_evidence))
+
+
+def _gap(frame: pd.DataFrame) -> float:
+    """:func:`restraint_gap` of a :func:`ladder_frame` already built (describe_ladder has one)."""
+    risk = frame.set_index("option")["risk"]
+    return float(risk.loc[6] - risk.loc[5])
+
+
+def _rung_bar(rung: str, label: str, frame: pd.DataFrame, labels: list[str]) -> go.Bar:
+    """One legal rung's bars, so each rung has one colour and one legend entry."""
+    part = frame["rung"] == rung
+    risks = frame.loc[part, "risk"]
+    return go.Bar(
+        x=risks,
+        y=[labels[i] for i in frame.index[part]],
+        orientation="h",
+        name=label,
+        marker_color=LEGAL_COLOURS[rung],
+        text=[
+            f"{risk:.0f}  {'⚠' if warned else ''}".strip()
+            for risk, warned in zip(risks, frame.loc[part, "warnings"], strict=True)
+        ],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x:.1f}<extra>" + html.escape(label) + "</extra>",
+    )
+
+
+def _band_lines() -> list[dict[str, object]]:
+    """The band limits as dotted lines: the shapes plotly's ``add_vline`` makes, written out
+    (``add_vline`` searches the subplots each time: a third of this widget's redraw)."""
+    return [
+        {
+            "type": "line",
+            "x0": limit,
+            "x1": limit,
+            "xref": "x",
+            "y0": 0,
+            "y1": 1,
+            "yref": "y domain",
+            "line": {"color": "#888888", "dash": "dot", "width": 1},
+        }
+        for limit in BAND_LIMITS
+    ]
 
 
 def ladder_figure(
@@ -224,63 +268,34 @@ def ladder_figure(
     public_evidence: float = 0.5,
 ) -> go.Figure:
     """Horizontal bars: the seven options bottom to top, length = risk, colour = legal rung; a
-    warning sign marks options the model warns about; dotted lines mark the band limits."""
+    warning sign marks options the model warns about; dotted lines mark the band limits.
+
+    Built in one ``go.Figure(data, layout)`` call: the widget redraws it on every slider move,
+    and plotly validates the whole figure again on each ``add_bar`` or ``update_layout``."""
     frame = ladder_frame(host_state, attack_scale, attribution, public_evidence)
     labels = [OPTION_SHORT_LABELS[int(n)] for n in frame["option"]]
-    fig = go.Figure()
-    for rung, label in LEGAL_BASIS_LABELS.items():
-        part = frame["rung"] == rung
-        fig.add_bar(
-            x=frame.loc[part, "risk"],
-            y=[labels[i] for i in frame.index[part]],
-            orientation="h",
-            name=label,
-            marker_color=LEGAL_COLOURS[rung],
-            text=[
-                f"{risk:.0f}  {'⚠' if warned else ''}".strip()
-                for risk, warned in zip(
-                    frame.loc[part, "risk"], frame.loc[part, "warnings"], strict=True
-                )
-            ],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:.1f}<extra>" + html.escape(label) + "</extra>",
-        )
-    fig.update_layout(
-        # The band limits as dotted lines: the shapes plotly's add_vline makes, written out
-        # (add_vline searches the subplots each time: a third of this widget's redraw).
-        shapes=[
-            {
-                "type": "line",
-                "x0": limit,
-                "x1": limit,
-                "xref": "x",
-                "y0": 0,
-                "y1": 1,
-                "yref": "y domain",
-                "line": {"color": "#888888", "dash": "dot", "width": 1},
-            }
-            for limit in BAND_LIMITS
-        ],
-        title=_say("ladder_figure", "title"),
-        xaxis={"title": _say("ladder_figure", "x"), "range": [0, 100], "dtick": 25},
-        yaxis={
+    bars = [_rung_bar(rung, label, frame, labels) for rung, label in LEGAL_BASIS_LABELS.items()]
+    layout = {
+        "shapes": _band_lines(),
+        "title": _say("ladder_figure", "title"),
+        "xaxis": {"title": _say("ladder_figure", "x"), "range": [0, 100], "dtick": 25},
+        "yaxis": {
             "title": _say("ladder_figure", "y"),
             "categoryorder": "array",
             "categoryarray": labels,
         },
-        barmode="overlay",
-        legend={
+        "barmode": "overlay",
+        "legend": {
             "title": {"text": "Legal rung needed"},
             "orientation": "h",
             "y": -0.22,
             "x": 0,
             "xanchor": "left",
         },
-        margin={"b": 120},
-        height=520,
-    )
-    return fig
+        "margin": {"b": 120},
+        "height": 520,
+    }
+    return go.Figure(data=bars, layout=layout)
 
 
 def describe_ladder(
@@ -292,10 +307,13 @@ def describe_ladder(
     """HTML under the ladder: the case in words, the rungs, the options the model warns about
     and why, and the gap between options 5 and 6."""
     frame = ladder_frame(host_state, attack_scale, attribution, public_evidence)
+    by_rung: dict[object, list[object]] = {}  # plain lists: seven rows need no pandas filters
+    for rung, number in zip(frame["rung"], frame["option"], strict=True):
+        by_rung.setdefault(rung, []).append(number)
     rungs = "; ".join(
-        f"{LEGAL_BASIS_LABELS[rung]}: {_numbers(frame.loc[frame['rung'] == rung, 'option'])}"
+        f"{LEGAL_BASIS_LABELS[rung]}: {_numbers(by_rung[rung])}"
         for rung in LEGAL_BASIS_LABELS
-        if (frame["rung"] == rung).any()
+        if rung in by_rung
     )
     warned = [
         f"{OPTION_SHORT_LABELS[int(row.option)]} ("
@@ -320,13 +338,13 @@ def describe_ladder(
         _say(
             "ladder_describe",
             "last_two",
-            gap=f"{restraint_gap(host_state, attack_scale, attribution, public_evidence):.1f}",
+            gap=f"{_gap(frame):.1f}",
         ),
     ]
     return "".join(f"<p>{html.escape(p)}</p>" for p in parts)
 
 
-def _numbers(options: pd.Series) -> str:
+def _numbers(options: Iterable[object]) -> str:
     """ "option 6" or "options 3, 4 and 5"."""
     numbers = [str(int(n)) for n in options]
     if len(numbers) == 1:
@@ -363,61 +381,76 @@ def ladder_controls(case: Mapping[str, object] = DEFAULT_CASE) -> dict[str, w.Va
 _LADDER_OPTIONS: Final = tuple(str(n) for n in OPTIONS)
 
 
+_RECORD_COLUMNS: Final = ("incident_id", "option", "outcome")
+
+
 def _ladder_rows(joined: pd.DataFrame) -> pd.DataFrame:
-    for column in ("incident_id", "option", "outcome"):
+    """The ladder's responses, with only the columns the record functions read (copying every
+    column of the joined frame took most of their time)."""
+    for column in _RECORD_COLUMNS:
         if column not in joined.columns:
             raise ValueError(
                 f"joined: missing column {column!r}; pass the frame from "
                 "course.engine.data.responses_with_incidents()"
             )
-    return joined.loc[joined["option"].astype(str).isin(_LADDER_OPTIONS)]
+    return joined.loc[joined["option"].astype(str).isin(_LADDER_OPTIONS), list(_RECORD_COLUMNS)]
 
 
 def record_by_option(joined: pd.DataFrame) -> pd.DataFrame:
     """Responses on the brief's ladder per option (rows "1".."7", zeros kept) and outcome
     (columns in the data card's order). Police takedowns and help to the victim are left out:
-    they sit on no rung of the ladder."""
+    they sit on no rung of the ladder.
+
+    Counted with one ``bincount`` over (option, outcome) codes rather than ``pd.crosstab``,
+    which costs several milliseconds of grouping machinery for a 7 x 7 table."""
     rows = _ladder_rows(joined)
-    table = pd.crosstab(rows["option"].astype(str), rows["outcome"].astype(str))
-    table = table.reindex(
-        index=list(_LADDER_OPTIONS), columns=list(RESPONSE_OUTCOMES), fill_value=0
+    option = pd.Index(_LADDER_OPTIONS).get_indexer(rows["option"].astype(str))
+    outcome = pd.Index(RESPONSE_OUTCOMES).get_indexer(rows["outcome"].astype(str))
+    known = outcome >= 0  # an outcome outside the data card's list has no column
+    width = len(RESPONSE_OUTCOMES)
+    counts = np.bincount(
+        option[known] * width + outcome[known], minlength=len(_LADDER_OPTIONS) * width
     )
-    table.index.name, table.columns.name = "option", None
-    return table.astype(int)
+    return pd.DataFrame(
+        counts.reshape(len(_LADDER_OPTIONS), width).astype(int),
+        index=pd.Index(list(_LADDER_OPTIONS), name="option"),
+        columns=list(RESPONSE_OUTCOMES),
+    )
 
 
 def record_figure(joined: pd.DataFrame) -> go.Figure:
-    """Stacked bars: responses per option, one colour per outcome, whole-number ticks."""
+    """Stacked bars: responses per option, one colour per outcome, whole-number ticks. Built in
+    one ``go.Figure(data, layout)`` call, so plotly validates the figure once."""
     table = record_by_option(joined)
     labels = [OPTION_SHORT_LABELS[int(n)] for n in table.index]
-    fig = go.Figure()
-    for outcome in table.columns:
-        if int(table[outcome].sum()) == 0:
-            continue
-        fig.add_bar(
+    bars = [
+        go.Bar(
             x=labels,
             y=table[outcome],
             name=RESPONSE_OUTCOME_LABELS[outcome],
             marker_color=OUTCOME_COLOURS[outcome],
             hovertemplate="%{x}: %{y}<extra>" + RESPONSE_OUTCOME_LABELS[outcome] + "</extra>",
         )
+        for outcome in table.columns
+        if int(table[outcome].sum()) != 0
+    ]
     most = int(table.sum(axis=1).max()) if len(table) else 0
     step = max(1, -(-most // 8))
-    fig.update_layout(
-        barmode="stack",
-        title=_say("record_figure", "title"),
-        xaxis={"title": _say("record_figure", "x"), "tickangle": -30},
-        yaxis={
+    layout = {
+        "barmode": "stack",
+        "title": _say("record_figure", "title"),
+        "xaxis": {"title": _say("record_figure", "x"), "tickangle": -30},
+        "yaxis": {
             "title": _say("record_figure", "y"),
             "tick0": 0,
             "dtick": step,
             "rangemode": "tozero",
             "tickformat": "d",
         },
-        legend={"title": {"text": _say("record_figure", "legend")}},
-        height=540,
-    )
-    return fig
+        "legend": {"title": {"text": _say("record_figure", "legend")}},
+        "height": 540,
+    }
+    return go.Figure(data=bars, layout=layout)
 
 
 def record_summary(joined: pd.DataFrame) -> str:
