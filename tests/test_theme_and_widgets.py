@@ -278,6 +278,18 @@ def test_every_trace_the_course_draws_has_its_template_defaults() -> None:
                 cls = getattr(go, node.func.attr, None)
                 if isinstance(cls, type) and issubclass(cls, BaseTraceType):
                     drawn[cls().type] = f"{path.name}:{node.lineno}"
+            elif isinstance(node, ast.Dict):  # a trace given as a dict: {"type": "bar", ...}
+                for key, value in zip(node.keys, node.values, strict=True):
+                    if (
+                        isinstance(key, ast.Constant)
+                        and key.value == "type"
+                        and isinstance(value, ast.Constant)
+                        and isinstance(
+                            kind := getattr(go, str(value.value).capitalize(), None), type
+                        )
+                        and issubclass(kind, BaseTraceType)
+                    ):
+                        drawn[str(value.value)] = f"{path.name}:{node.lineno}"
     assert {"bar", "scatter", "heatmap"} <= set(drawn), drawn
     missing = {kind: where for kind, where in drawn.items() if kind not in theme.TRACE_TYPES}
     assert not missing, f"trace types drawn without template defaults: {missing}"
