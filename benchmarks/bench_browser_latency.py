@@ -87,6 +87,13 @@ def measure_lesson(browser: Any, lesson: Lesson, port: int, moves: int) -> list[
                 context.add_init_script(f"({slide_timing.SEND_CLOCK_JS})()")
                 page = context.new_page()
                 open_lesson(page, base, label)
+                # Set the control to the lesson's own value first, untimed, as the slides test
+                # does: the timed moves then go between that value and another, so each one
+                # changes the figure (from a lesson's start state the first other choice can
+                # draw the same figure: lesson 03's "No" and "Don't know" with nothing else
+                # known).
+                slide_timing.change(page, kind, label, value, 1)
+                page.evaluate(slide_timing.QUIET_JS)
                 # The first move warms up the kernel and the page and is not timed.
                 return slide_timing.latencies(page, kind, label, value, moves, warm_up=1)
             finally:
