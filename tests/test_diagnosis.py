@@ -629,7 +629,7 @@ def test_requests_view_keeps_dates_on_one_line(joined: pd.DataFrame) -> None:
     from course.lessons.l03_due_diligence import requests_view
 
     page = requests_view(joined).to_html()
-    assert "white-space: nowrap" in page and "min-width: 24em" in page
+    assert "white-space: nowrap" in page and "min-width: 20em" in page
 
 
 def test_table_view_keeps_its_look_on_voila_slides() -> None:

@@ -99,6 +99,11 @@ SLIDE_STATE_JS = """() => {
               < 0.9 * p.closest('.jp-OutputArea-output').getBoundingClientRect().width).length,
     figureless: [...s.querySelectorAll('.course-plotly-view')]
             .filter(v => !v.querySelector('.js-plotly-plot .main-svg')).length,
+    // a table wider than the slide: its last columns are cut off on the projector
+    cut: [...s.querySelectorAll('.jp-OutputArea-output table')].filter(shown).filter(t =>
+            t.getBoundingClientRect().right > Math.min(window.innerWidth,
+              s.getBoundingClientRect().right) + 2).map(t =>
+            [...t.querySelectorAll('th')].map(h => h.textContent.trim()).join(' | ').slice(0, 80)),
   };
 }"""
 
@@ -197,6 +202,7 @@ def test_lesson_presents_as_live_slides(voila: str, browser: Browser, notebook: 
             problems += [f"{where}: code on the slide {c!r}" for c in state["code"]]
             if state["narrow"]:
                 problems.append(f"{where}: {state['narrow']} figure(s) narrower than the slide")
+            problems += [f"{where}: a table wider than the slide ({t})" for t in state["cut"]]
             if state["figureless"]:
                 problems.append(
                     f"{where}: {state['figureless']} live figure(s) without a drawn figure"

@@ -701,13 +701,14 @@ def requests_view(joined: pd.DataFrame) -> TableView:
             "What was asked, and what happened": requests["description"],
         }
     )
-    # Dates stay on one line; the description gets the room, so rows stay short.
+    # Dates stay on one line; the description gets the room, so rows stay short, but no more
+    # than lets the table fit a 1280-pixel slide (tests/test_slides.py checks it).
     return table_view(
         shown,
         index=False,
         column_styles={
             "Date": {"white-space": "nowrap"},
-            "What was asked, and what happened": {"min-width": "24em"},
+            "What was asked, and what happened": {"min-width": "20em"},
         },
     )
 
