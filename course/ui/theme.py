@@ -172,12 +172,15 @@ def _template() -> go.layout.Template:
     )
 
 
-def _register_as_default(name: str, template: go.layout.Template, registry: object = None) -> None:
+def _register_as_default(
+    name: str, template: go.layout.Template, registry: object | None = None
+) -> None:
     """Register ``template`` under ``name`` and make it plotly's default.
 
     Why not only ``pio.templates[name] = template; pio.templates.default = name``: both setters
-    validate a deep copy of the template, property by property, about 45 ms in every lesson
-    kernel for a template built from fixed code. plotly's registry stores its own package
+    validate a deep copy of the template, property by property: about 45 ms, of which the
+    first figure pays part back (plotly loads its validators then), so a lesson kernel saves
+    25-35 ms, for a template built from fixed code. plotly's registry stores its own package
     templates unvalidated in the same mapping; this does that too. If a plotly release renames
     those attributes, the public setters are used and only speed is lost (a test checks that
     figures get the template either way).
