@@ -327,12 +327,11 @@ def _check_the_other_files(path: Path) -> None:
     """Check and record the other lessons' content files next to ``path`` that have no record.
 
     Why: the checker (YAML and pydantic) takes about 70 ms to load, in every kernel that meets a
-    file without a record, and checking a file once it is loaded takes 2-3 ms. Lesson 00's map
-    reads every file, but a class that starts elsewhere (a lecturer opening lesson 05 first)
-    would load the checker again in each new lesson; checking them all in the first kernel
-    lets the later lessons open from their records. A file that fails is left without a
-    record and reported by its own lesson, not here, so one lesson's typo never stops another
-    lesson. Skipped when records are off (``COURSE_CHECK_DATA=always``).
+    file without a record, and checking a file once it is loaded takes 2-3 ms. On a student's
+    first day each lesson would otherwise load it again for its own file; checking them all in
+    the first kernel lets the later lessons open from their records. A file that fails is left
+    without a record and reported by its own lesson, not here, so one lesson's typo never stops
+    another lesson. Skipped when records are off (``COURSE_CHECK_DATA=always``).
     """
     if checked_files.checks_forced():
         return
