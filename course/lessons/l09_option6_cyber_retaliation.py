@@ -51,6 +51,7 @@ from course.engine.escalation import (
 from course.engine.labels import HOST_POSTURE_LABELS, RESPONSE_OUTCOME_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.figures import legend_below
 from course.ui.tables import table_view
 from course.ui.theme import PALETTE
 from course.ui.widgets import dropdown, slider
@@ -469,25 +470,19 @@ def target_figure(host_state: str, public_evidence: float, collateral_damage: fl
     )
     # One constructor call (the widget redraws on every slider move): add_bar and
     # update_layout re-validate the figure each time and cost several times as much.
-    return go.Figure(
+    figure = go.Figure(
         data=traces,
         layout={
             "barmode": "stack",
             "title": title,
             "xaxis": {"title": TEXTS.get("target_figure", "x"), "range": [0, 100], "dtick": 10},
             "yaxis": {"title": "", "autorange": "reversed"},
-            "legend": {
-                "title": {"text": TEXTS.get("target_figure", "legend")},
-                "traceorder": "normal",
-                "orientation": "h",
-                "x": 0.0,
-                "y": -0.25,
-                "yanchor": "top",
-            },
-            "height": 470,
-            "margin": {"b": 160},
+            "legend": {"title": {"text": TEXTS.get("target_figure", "legend")}},
         },
     )
+    # The legend of seven factors takes several rows: placed under the axis with the room it
+    # needs, not at a fraction of the plot's height (which the live view drew over the ticks).
+    return legend_below(figure, plot_height=240, below_axis_px=70)
 
 
 def describe_target(host_state: str, public_evidence: float, collateral_damage: float) -> str:

@@ -57,6 +57,7 @@ from course.engine.simulation import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.figures import legend_below
 from course.ui.theme import option_colour
 from course.ui.widgets import LiveFigure, dropdown, multi_select, slider
 
@@ -645,18 +646,13 @@ def simulation_figure(**values: Any) -> go.Figure:
         "title": {"text": f"{TEXTS.get('simulation_figure', 'title')}<br><sup>{note}</sup>"},
         "xaxis": {"title": TEXTS.get("simulation_figure", "x"), "range": [0, 100], "dtick": 20},
         "yaxis": {"title": TEXTS.get("simulation_figure", "y"), "autorange": "reversed"},
-        "legend": {
-            "title": {"text": TEXTS.get("simulation_figure", "legend")},
-            "traceorder": "normal",
-            "orientation": "h",
-            "x": 0.0,
-            "y": -0.2,
-            "yanchor": "top",
-        },
-        "height": max(360, 130 + 55 * len(labels)) + 90,
-        "margin": {"t": 100, "b": 150},
+        "legend": {"title": {"text": TEXTS.get("simulation_figure", "legend")}},
+        "margin": {"t": 100},
     }
-    return go.Figure(data=bars, layout=layout)
+    # The legend under the axis with the room it needs (see course.ui.figures.legend_below).
+    figure = go.Figure(data=bars, layout=layout)
+    plot_height = max(360, 130 + 55 * len(labels)) - 160
+    return legend_below(figure, plot_height=plot_height, below_axis_px=70)
 
 
 _LEFT: Final = "style='text-align:left'"

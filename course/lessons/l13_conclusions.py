@@ -52,6 +52,7 @@ from course.engine.labels import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.figures import legend_below
 from course.ui.tables import table_view
 from course.ui.theme import OUTCOME_COLOURS, PALETTE
 from course.ui.widgets import dropdown, slider
@@ -285,17 +286,11 @@ def ladder_figure(
             "categoryarray": labels,
         },
         "barmode": "overlay",
-        "legend": {
-            "title": {"text": "Legal rung needed"},
-            "orientation": "h",
-            "y": -0.22,
-            "x": 0,
-            "xanchor": "left",
-        },
-        "margin": {"b": 120},
-        "height": 520,
+        "legend": {"title": {"text": "Legal rung needed"}},
     }
-    return go.Figure(data=bars, layout=layout)
+    # The legend under the axis with the room it needs (a fraction of the plot's height put it
+    # over the axis title in the live view).
+    return legend_below(go.Figure(data=bars, layout=layout), plot_height=330, below_axis_px=70)
 
 
 def describe_ladder(
