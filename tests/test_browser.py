@@ -16,6 +16,9 @@ from a host other than loopback fails its test (the offline guard in conftest.py
 server and kernels; this covers what the page itself fetches). A failing test leaves a
 full-page screenshot under build/screenshots/ (conftest.py).
 
+Every drawn figure is also checked for a legend that covers an axis label or is cut off
+(tests/figure_layout.py).
+
 Last, one lesson runs in JupyterLab's dark theme: its figures' text must still contrast with what
 is behind it, and axe-core (test_accessibility.py) scans the lesson's output area, not
 JupyterLab's own interface, for serious WCAG 2.1 AA violations.
@@ -40,6 +43,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from figure_layout import CROWDED_FIGURES_JS
 from playwright.sync_api import Browser, Page, Request, WebSocket
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from test_accessibility import (
@@ -249,6 +253,7 @@ def _problems_on_page(page: Page, notebook: str, sent: KernelOutputs) -> list[st
     if shown["undrawn"]:
         problems.append(f"{notebook}: {shown['undrawn']} figure(s) inside widgets did not draw")
     problems += [f"{notebook}: widget failed: {text}" for text in shown["broken"]]
+    problems += [f"{notebook}: {p}" for p in page.evaluate(CROWDED_FIGURES_JS, ".jp-Notebook")]
     return problems
 
 

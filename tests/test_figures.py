@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
-from course.ui.figures import count_axis, count_bar, legend_below, level_ticks, show_empty
+from course.ui.figures import (
+    count_axis,
+    count_bar,
+    legend_below,
+    legend_below_layout,
+    level_ticks,
+    show_empty,
+)
 
 
 @pytest.fixture
@@ -95,6 +103,28 @@ def test_stacked_legend_sits_below_with_room_made_for_it(frame: pd.DataFrame) ->
     assert tall.layout.margin.b > short.layout.margin.b
     figure = legend_below(count_bar(many, "kind", colour_by="size"), width_px=300)
     assert figure.layout.height > tall.layout.height, "a narrower plot needs more legend rows"
+
+
+def test_legend_below_layout_is_what_legend_below_sets() -> None:
+    """Figures built in one constructor call use the layout alone; both ways must agree, and
+    the legend's title must survive (it explains the colours)."""
+    names = ["Confirmed", "Reported, not confirmed", "Claimed by the attackers only"]
+    built = go.Figure(
+        data=[go.Bar(x=[1], y=["a"], name=n, orientation="h") for n in names],
+        layout={"legend": {"title": {"text": "What officials said"}}, "margin": {"t": 90}},
+    )
+    legend_below(built, plot_height=300, below_axis_px=70)
+    layout = legend_below_layout(
+        names, title="What officials said", top=90, plot_height=300, below_axis_px=70
+    )
+    in_one_call = go.Figure(data=built.data, layout=layout)
+    assert in_one_call.layout.legend == built.layout.legend
+    assert (in_one_call.layout.height, in_one_call.layout.margin) == (
+        built.layout.height,
+        built.layout.margin,
+    )
+    assert in_one_call.layout.legend.title.text == "What officials said"
+    assert in_one_call.layout.height == 90 + 300 + 70 + in_one_call.layout.margin.b - 70
 
 
 def test_an_empty_selection_says_so_in_words(frame: pd.DataFrame) -> None:

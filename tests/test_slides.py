@@ -5,6 +5,7 @@ What a lecturer sees, checked in Debian's chromium (never `playwright install`):
 - no slide shows a widget's text repr (`LiveFigure(children=...`), "Loading widget" or an error;
 - every widget output the kernel sent is rendered, and every live figure has a drawn plotly SVG;
 - no slide shows code;
+- no legend covers an axis label or runs off the bottom of its figure (tests/figure_layout.py);
 - one control per lesson moves and the figure in the same widget redraws;
 - the speaker view (key S) shows the notes of a slide that has notes;
 - nothing is requested from a host other than loopback, and the notebook on disk is unchanged.
@@ -33,6 +34,7 @@ from urllib.parse import urlparse
 import pytest
 import servers
 import slide_timing
+from figure_layout import CROWDED_FIGURES_JS
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -192,6 +194,7 @@ def test_lesson_presents_as_live_slides(voila: str, browser: Browser, notebook: 
             state = page.evaluate(SLIDE_STATE_JS)
             if state["hash"] in seen:
                 break
+            state["crowded"] = page.evaluate(CROWDED_FIGURES_JS, ".reveal .slides section.present")
             seen[state["hash"]] = state
             page.keyboard.press("Space")
             page.wait_for_timeout(250)
@@ -203,6 +206,7 @@ def test_lesson_presents_as_live_slides(voila: str, browser: Browser, notebook: 
             if state["narrow"]:
                 problems.append(f"{where}: {state['narrow']} figure(s) narrower than the slide")
             problems += [f"{where}: a table wider than the slide ({t})" for t in state["cut"]]
+            problems += [f"{where}: {p}" for p in state["crowded"]]
             if state["figureless"]:
                 problems.append(
                     f"{where}: {state['figureless']} live figure(s) without a drawn figure"

@@ -346,6 +346,8 @@ def study_plan_figure(minutes_per_session: int, folder: str | Path = NOTEBOOKS_D
     """Stacked bars: one bar per study session, one segment per lesson."""
     import plotly.graph_objects as go
 
+    from course.ui.theme import FIGURE_HEIGHT
+
     plan = study_plan(minutes_per_session, folder)
     fig = go.Figure()
     for row in plan.itertuples(index=False):
@@ -361,6 +363,9 @@ def study_plan_figure(minutes_per_session: int, folder: str | Path = NOTEBOOKS_D
     longer = int((plan["minutes"] > minutes_per_session).sum())
     fig.update_layout(
         barmode="stack",
+        # its own height: without one, JupyterLab draws the static planner 360 px tall and the
+        # live one below it 480 px (the template's height), so the two did not look the same
+        height=FIGURE_HEIGHT,
         title=study_plan_title(n_sessions, minutes_per_session, longer),
         yaxis_title="Minutes",
         showlegend=False,

@@ -626,17 +626,12 @@ def builder_figure(**values: object) -> go.Figure:
             "ticktext": [_two_lines(label) for label in labels],
             "tickangle": 0,
         },
-        legend={
-            "title": {"text": "Risk band "},
-            "orientation": "h",
-            "yanchor": "top",
-            "y": -0.3,  # below the two-line option labels
-            "x": 0,
-        },
-        margin={"b": 130},
+        legend={"title": {"text": "Risk band "}},
         bargap=0.25,
     )
-    return fig
+    # Below the two-line option labels at any figure height: a legend at a fraction of the
+    # plot's height covered the labels' second line in the static figure, drawn 360 px tall.
+    return legend_below(fig, plot_height=300, below_axis_px=60)
 
 
 def _two_lines(label: str) -> str:

@@ -52,6 +52,7 @@ from course.learning.content import TEXT, LessonTexts, choice_question, placehol
 from course.learning.quiz import MultipleChoice, Quiz
 from course.lessons.l03_due_diligence import POSTURE_TEXT, STATUSES, Diagnosis, diagnose
 from course.lessons.l03_due_diligence import TEXTS as L03_TEXTS
+from course.ui.figures import legend_below
 from course.ui.theme import OFF_LADDER_COLOURS, PALETTE, option_colour
 
 __all__ = [
@@ -263,17 +264,9 @@ def help_outcomes_figure(joined: pd.DataFrame) -> go.Figure:
         title=say["title"],
         xaxis_title=say["xaxis"],
         yaxis={"title": say["yaxis"], "dtick": 1, "tick0": 0, "rangemode": "tozero"},
-        legend={
-            "title": {"text": say["legend"]},
-            "orientation": "h",
-            "y": -0.3,
-            "yanchor": "top",
-            "x": 0,
-        },
-        height=520,
-        margin={"b": 160},
+        legend={"title": {"text": say["legend"]}},
     )
-    return fig
+    return legend_below(fig, plot_height=320, below_axis_px=70)
 
 
 def _listing(values: list[str]) -> str:
@@ -443,11 +436,8 @@ def signs_figure(**signs: bool) -> go.Figure:
             "zerolinecolor": "#444",
         },
         yaxis={"autorange": "reversed", "title": ""},
-        legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0},
-        height=420,
-        margin={"b": 130},
     )
-    return fig
+    return legend_below(fig, plot_height=240, below_axis_px=70)
 
 
 def describe_signs(**signs: bool) -> str:

@@ -51,7 +51,7 @@ from course.engine.escalation import (
 from course.engine.labels import HOST_POSTURE_LABELS, RESPONSE_OUTCOME_LABELS
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
-from course.ui.figures import legend_below
+from course.ui.figures import legend_below, legend_below_layout
 from course.ui.tables import table_view
 from course.ui.theme import PALETTE
 from course.ui.widgets import dropdown, slider
@@ -329,16 +329,12 @@ def confirmation_figure(joined: pd.DataFrame) -> go.Figure:
                 "range": [0, most + 0.5],
             },
             "yaxis": {"title": "", "autorange": "reversed"},
-            "legend": {
-                "title": {"text": TEXTS.get("confirmation_figure", "legend")},
-                "traceorder": "normal",
-                "orientation": "h",
-                "x": 0.0,
-                "y": -0.22,
-                "yanchor": "top",
-            },
-            "height": 520,
-            "margin": {"b": 150},
+            **legend_below_layout(
+                [STATUS_LABELS[status] for status in STATUSES],
+                title=TEXTS.get("confirmation_figure", "legend"),
+                plot_height=300,
+                below_axis_px=70,
+            ),
         },
     )
 

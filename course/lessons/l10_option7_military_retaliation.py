@@ -47,6 +47,7 @@ from course.engine.labels import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
+from course.ui.figures import legend_below
 from course.ui.tables import table_view
 from course.ui.theme import OFF_LADDER_COLOURS, PALETTE, option_colour
 
@@ -275,18 +276,10 @@ def force_record_figure(joined: pd.DataFrame, incidents: pd.DataFrame) -> go.Fig
     fig.update_layout(
         barmode="stack",
         title=TEXTS.get("record_figure", "title"),
-        legend={
-            "title": {"text": TEXTS.get("record_figure", "legend")},
-            "traceorder": "normal",
-            "orientation": "h",
-            "x": 0.0,
-            "y": -0.2,
-            "yanchor": "top",
-        },
-        height=500,
-        margin={"b": 130, "t": 100},
+        legend={"title": {"text": TEXTS.get("record_figure", "legend")}},
+        margin={"t": 100},
     )
-    return fig
+    return legend_below(fig, plot_height=270, below_axis_px=60)
 
 
 def strikes_table(joined: pd.DataFrame) -> pd.DataFrame:
@@ -429,18 +422,9 @@ def force_timeline_figure(joined: pd.DataFrame) -> go.Figure:
             "categoryorder": "array",
             "categoryarray": labels[::-1],
         },
-        legend={
-            "title": {"text": TEXTS.get("timeline_figure", "legend")},
-            "traceorder": "normal",
-            "orientation": "h",
-            "x": 0.0,
-            "y": -0.22,
-            "yanchor": "top",
-        },
-        height=520,
-        margin={"b": 170},
+        legend={"title": {"text": TEXTS.get("timeline_figure", "legend")}},
     )
-    return fig
+    return legend_below(fig, plot_height=300, below_axis_px=70)
 
 
 # --------------------------------------------------------------------------------------------

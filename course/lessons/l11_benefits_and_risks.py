@@ -57,7 +57,7 @@ from course.engine.simulation import (
 )
 from course.learning.content import TEXT, LessonTexts, choice_question, placeholders
 from course.learning.quiz import MultipleChoice, Quiz
-from course.ui.figures import legend_below
+from course.ui.figures import legend_below, legend_below_layout
 from course.ui.theme import option_colour
 from course.ui.widgets import LiveFigure, dropdown, multi_select, slider
 
@@ -316,16 +316,12 @@ def replies_figure(joined: pd.DataFrame) -> go.Figure:
         "title": TEXTS.get("replies_figure", "title"),
         "xaxis": {"title": TEXTS.get("replies_figure", "x"), **_whole_ticks(int(totals.max()))},
         "yaxis": {"title": TEXTS.get("replies_figure", "y"), "autorange": "reversed"},
-        "legend": {
-            "title": {"text": TEXTS.get("replies_figure", "legend")},
-            "traceorder": "normal",
-            "orientation": "h",
-            "x": 0.0,
-            "y": -0.2,
-            "yanchor": "top",
-        },
-        "height": 520,
-        "margin": {"b": 140},
+        **legend_below_layout(
+            [names[g] for g in REPLY_GROUPS],
+            title=TEXTS.get("replies_figure", "legend"),
+            plot_height=320,
+            below_axis_px=70,
+        ),
     }
     bars = [_reply_bar(g, labels, table[g], names[g]) for g in REPLY_GROUPS]
     return go.Figure(data=bars, layout=layout)

@@ -17,11 +17,19 @@ from __future__ import annotations
 import textwrap
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-__all__ = ["count_axis", "count_bar", "legend_below", "level_ticks", "show_empty"]
+__all__ = [
+    "count_axis",
+    "count_bar",
+    "legend_below",
+    "legend_below_layout",
+    "level_ticks",
+    "show_empty",
+]
 
 #: Width (px) of the plot a legend is laid out for: a lesson's output area at 1280 px with the
 #: file browser open, and a 16:9 slide.
@@ -80,34 +88,65 @@ def legend_below(
     """Put ``fig``'s legend under the plot, left-aligned, and make the figure tall enough for it.
 
     A legend at the side takes the plot's width (long labels squash the bars); one below that
-    overflows the figure's height is clipped. So the legend goes below, anchored to the bottom
-    of the figure (``yref="container"``), and the figure's height and bottom margin grow by the
-    rows the legend needs at ``width_px`` (default :data:`LEGEND_WIDTH_PX`). ``below_axis_px``
-    is the room the x axis needs under the plot (tick labels and title).
+    overflows the figure's height is clipped; one placed at a fraction of the plot's height
+    (``y=-0.3``) covers the axis labels wherever the figure is drawn shorter than planned (a
+    slide fits a figure to the slide). So the legend goes below, anchored to the bottom of the
+    figure (``yref="container"``), and the figure's height and bottom margin grow by the rows
+    the legend needs at ``width_px`` (default :data:`LEGEND_WIDTH_PX`). ``below_axis_px`` is
+    the room the x axis needs under the plot (tick labels and title).
     """
     shown = [
         t.name
         for t in fig.data
         if t.name and t.showlegend is not False and t.visible in (None, True, "legendonly")
     ]
-    title = fig.layout.legend.title.text or ""
-    rows = _legend_rows(shown, width_px or LEGEND_WIDTH_PX, title)
-    legend_px = rows * _LEGEND_ROW_PX + 16
     top = fig.layout.margin.t if fig.layout.margin.t is not None else 70
     fig.update_layout(
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 0,
-            "yanchor": "bottom",
-            "yref": "container",
-            "traceorder": "normal",
-        },
-        margin={"b": below_axis_px + legend_px},
-        height=top + plot_height + below_axis_px + legend_px,
+        legend_below_layout(
+            shown,
+            title=fig.layout.legend.title.text or "",
+            top=top,
+            plot_height=plot_height,
+            below_axis_px=below_axis_px,
+            width_px=width_px,
+        )
     )
     return fig
+
+
+def legend_below_layout(
+    names: Sequence[str],
+    *,
+    title: str = "",
+    top: int = 70,
+    plot_height: int = 380,
+    below_axis_px: int = 60,
+    width_px: int | None = None,
+) -> dict[str, Any]:
+    """The layout :func:`legend_below` sets, for a figure built in one ``go.Figure(data,
+    layout)`` call (each ``update_layout`` re-validates the whole figure).
+
+    ``names`` are the legend's entries, ``title`` its title, ``top`` the figure's top margin.
+    Returns ``legend`` (title included), ``margin`` (``t`` and ``b``) and ``height``.
+    """
+    rows = _legend_rows(names, width_px or LEGEND_WIDTH_PX, title)
+    legend_px = rows * _LEGEND_ROW_PX + 16
+    legend: dict[str, Any] = {
+        "orientation": "h",
+        "x": 0,
+        "xanchor": "left",
+        "y": 0,
+        "yanchor": "bottom",
+        "yref": "container",
+        "traceorder": "normal",
+    }
+    if title:
+        legend["title"] = {"text": title}
+    return {
+        "legend": legend,
+        "margin": {"t": top, "b": below_axis_px + legend_px},
+        "height": top + plot_height + below_axis_px + legend_px,
+    }
 
 
 def show_empty(fig: go.Figure, message: str) -> go.Figure:
