@@ -135,7 +135,7 @@ def coverage_gaps(incidents: pd.DataFrame, responses: pd.DataFrame) -> list[str]
 #: the data meets one, so the exception is removed rather than forgotten.
 KNOWN_GAPS = {
     "option 7 responses": (
-        "four searches of official statements and reporting for strikes on cyber operatives "
+        "five searches of official statements and reporting for strikes on cyber operatives "
         "beyond the five in the data (US 2015 x2, Israel 2019, Israel May 2021 x2) found none "
         "that a state tied to cyber activity (candidates and reasons: data/README.md, known "
         "gaps); the brief itself knew of one"
