@@ -4,7 +4,10 @@ data, bad input is named, reset returns to the data."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from course.engine.data import (
@@ -118,7 +121,42 @@ def test_changing_the_incident_resets_what_comes_from_the_data_and_only_that(
     assert explorer.values()["host_state"] == defaults["host_state"]
     assert explorer.values()["collateral_damage"] == 0.5  # the student's own assumption stays
     assert set(explorer.view.history["incident_id"]) <= {other}
-    assert str(explorer.view.incident["name"]) in explorer.figure.layout.title.text
+    assert str(explorer.view.incident["name"]) in _heading(explorer.figure)
+
+
+def _heading(figure: go.Figure) -> str:
+    """A figure's title and subtitle as one line of words: tags and line breaks gone."""
+    title = figure.layout.title
+    text = f"{title.text} {title.subtitle.text or ''}"
+    return " ".join(re.sub(r"<[^>]+>", " ", text).split())
+
+
+def test_the_title_fits_even_for_the_longest_incident_name(
+    incidents: pd.DataFrame, joined: pd.DataFrame
+) -> None:
+    """On one line with the name, the title ran past the figure's right edge and was cut off
+    (lesson 05's scam compounds, lesson 10's Hussain case). Now the score is the title, the
+    option and the case a subtitle in short lines, and the top margin grows with them."""
+    longest = str(incidents.loc[incidents["name"].str.len().idxmax(), "id"])
+    short = str(incidents.loc[incidents["name"].str.len().idxmin(), "id"])
+    figures = {}
+    for incident in (longest, short):
+        explorer = CaseStudyExplorer(1, incidents=incidents, joined=joined)
+        explorer.controls["incident"].value = incident
+        figure = figures[incident] = explorer.figure
+        title = figure.layout.title
+        assert title.text == f"Option 1: risk {explorer.view.assessment.risk:.0f} of 100 " + (
+            f"({explorer.view.assessment.band})"
+        )
+        assert "<br>" not in title.text, "plotly cuts off the first of several title lines"
+        assert str(explorer.view.incident["name"]) in _heading(figure)
+        assert all(len(line) <= 64 for line in title.subtitle.text.split("<br>"))
+    lines = {i: f.layout.title.subtitle.text.count("<br>") + 1 for i, f in figures.items()}
+    assert (lines[longest], lines[short]) == (2, 1)
+    assert figures[longest].layout.margin.t > figures[short].layout.margin.t
+    assert figures[longest].layout.height - figures[longest].layout.margin.t == (
+        figures[short].layout.height - figures[short].layout.margin.t
+    ), "the plot keeps its height"
 
 
 def test_reset_returns_to_the_data(incidents: pd.DataFrame, joined: pd.DataFrame) -> None:

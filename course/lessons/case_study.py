@@ -248,35 +248,43 @@ def case_figure(view: CaseView) -> go.Figure:
         showlegend=False,
     )
     right = go.Bar(
-        x=[_wrapped(OPTIONS[n].title, 14) for n, _ in scored],
+        x=[_wrapped(OPTIONS[n].title, 12) for n, _ in scored],
         y=[round(a.risk, 1) for _, a in scored],
         marker={
             "color": [BAND_COLOURS[a.band] for _, a in scored],
             "line": {"width": [3 if n == view.option else 0 for n, _ in scored], "color": "#222"},
         },
-        text=[f"{a.risk:.0f} ({a.band})" for _, a in scored],
+        # two lines at full size: on one line plotly shrank a label wider than its bar
+        # ("31 (moderate)" in 9 px beside "22 (low)" in 15 px)
+        text=[f"{a.risk:.0f}<br>({a.band})" for _, a in scored],
         textposition="outside",
         textfont={"size": 15},
+        constraintext="none",
         cliponaxis=False,
         hovertemplate="%{x}: %{y:.1f} of 100<extra></extra>",
         showlegend=False,
         xaxis="x2",
         yaxis="y2",
     )
-    name = str(view.incident["name"])
     top = max(result.contributions[f] for f in factors)
     panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom"}
+    heading, case = _title_lines(view)
+    # Room above the plot for the title's lines and the two-line panel titles, below it for
+    # option names of up to three lines: the figure grows, the plot keeps its 270 px.
+    margin_top = 16 + _TITLE_LINE_PX + _CASE_LINE_PX * len(case) + 56
     return go.Figure(
         data=[left, right],
         layout={
             "title": {
-                "text": (
-                    f"Option {view.option}, {OPTIONS[view.option].title}, for {name}:<br>"
-                    f"risk {result.risk:.0f} of 100 ({result.band})"
-                )
+                "text": heading,
+                "subtitle": {"text": "<br>".join(case), "font": {"size": 16}},
+                "y": 1.0,
+                "yref": "container",
+                "yanchor": "top",
+                "pad": {"t": 16},
             },
-            "height": 440,
-            "margin": {"l": 230, "r": 40, "t": 110, "b": 60},
+            "height": margin_top + 270 + 90,
+            "margin": {"l": 230, "r": 40, "t": margin_top, "b": 90},
             "bargap": 0.35,
             "meta": {"alt": _alt_text(view)},
             "xaxis": {
@@ -285,11 +293,13 @@ def case_figure(view: CaseView) -> go.Figure:
                 "range": [0, top * 1.25 + 1],
             },
             "yaxis": {"autorange": "reversed", "automargin": True},
-            "xaxis2": {"domain": [0.64, 1.0], "anchor": "y2"},
+            # level option names (plotly slants labels it finds too wide for the narrow panel)
+            "xaxis2": {"domain": [0.64, 1.0], "anchor": "y2", "tickangle": 0},
             "yaxis2": {
                 "anchor": "x2",
-                "range": [0, 105],
-                "dtick": 25,
+                # room above 100 for a two-line score over the tallest bar
+                "range": [0, 122],
+                "tickvals": [0, 25, 50, 75, 100],
                 "title": {"text": "Risk (0-100)"},
             },
             "annotations": [
@@ -308,6 +318,28 @@ def case_figure(view: CaseView) -> go.Figure:
             ],
         },
     )
+
+
+#: Height of a title line at the theme's title size, and of a smaller (``<sup>``) line.
+_TITLE_LINE_PX = 30
+_CASE_LINE_PX = 21
+
+
+def _title_lines(view: CaseView) -> tuple[str, list[str]]:
+    """The option's score (the title, one line), then the option and the case (the subtitle,
+    smaller, in short lines).
+
+    On one line with the incident's name the title ran past the figure's right edge for long
+    names (up to 88 characters) and was cut off; short lines also fit the static site's column.
+    The title stays one line: plotly cuts off the first line of a multi-line title anchored to
+    the top of the figure.
+    """
+    result = view.assessment
+    heading = f"Option {view.option}: risk {result.risk:.0f} of 100 ({result.band})"
+    case = textwrap.wrap(
+        f"{OPTIONS[view.option].title}, for {view.incident['name']}", 64, break_on_hyphens=False
+    )
+    return heading, case
 
 
 def _wrapped(text: str, width: int) -> str:
