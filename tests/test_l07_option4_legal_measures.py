@@ -208,7 +208,7 @@ def test_the_explorer_opens_on_a_case_with_legal_measures(
     assert l07.EXPLORER_START in set(legal["incident_id"])
     figure, text = static_case(4, l07.EXPLORER_START, incidents=incidents, joined=joined)
     name = str(incidents.loc[incidents["id"] == l07.EXPLORER_START, "name"].iloc[0])
-    assert name in figure.layout.title.text and "Legal measures" in text
+    assert name in figure.layout.title.subtitle.text and "Legal measures" in text
     explorer = CaseStudyExplorer(4, incidents=incidents, joined=joined, incident=l07.EXPLORER_START)
     assert explorer.controls["incident"].value == l07.EXPLORER_START
     assert explorer.controls["attribution"].description == "Attribution"

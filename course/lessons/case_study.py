@@ -269,8 +269,8 @@ def case_figure(view: CaseView) -> go.Figure:
     top = max(result.contributions[f] for f in factors)
     panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom"}
     heading, case = _title_lines(view)
-    # Room above the plot for the title's lines and the two-line panel titles, below it for
-    # option names of up to three lines: the figure grows, the plot keeps its 270 px.
+    # Room above the plot for the title, the subtitle's lines and the two-line panel titles,
+    # below it for option names of up to three lines: the figure grows, the plot keeps 270 px.
     margin_top = 16 + _TITLE_LINE_PX + _CASE_LINE_PX * len(case) + 56
     return go.Figure(
         data=[left, right],
@@ -320,7 +320,7 @@ def case_figure(view: CaseView) -> go.Figure:
     )
 
 
-#: Height of a title line at the theme's title size, and of a smaller (``<sup>``) line.
+#: Height of the title's line at the theme's title size, and of a subtitle line (16 px).
 _TITLE_LINE_PX = 30
 _CASE_LINE_PX = 21
 
